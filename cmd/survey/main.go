@@ -1,0 +1,124 @@
+// Command survey is the esready server and its command-line tools.
+//
+//	survey serve [flags]     start the HTTP server (see survey serve -h for the flags)
+//	survey version           print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/esready/esready/frontend"
+	"github.com/esready/esready/internal/config"
+	"github.com/esready/esready/internal/httpapi"
+	"github.com/esready/esready/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage: survey <command> [flags]
+
+commands:
+  serve      start the HTTP server
+  version    print the version
+
+Run "survey <command> -h" for the flags of a command.
+`
+
+// run is main without the process: it returns the exit code, so tests call it directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[1] {
+	case "serve":
+		err = serve(ctx, args[2:], getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "survey", version)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "survey: unknown command %q\n\n%s", args[1], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "survey %s: %v\n", args[1], err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// serve runs the HTTP server until ctx ends (SIGINT or SIGTERM in production), then shuts down:
+// it stops accepting, lets in-flight requests finish within the shutdown timeout and closes the
+// store, so the embedded engine's files are consistent afterwards.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	started := time.Now()
+
+	st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := st.Close(cctx); err != nil {
+			log.Error("closing the store", "err", err)
+		}
+		log.Info("stopped")
+	}()
+
+	router, err := httpapi.New(httpapi.Deps{
+		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (setting addr): %w", cfg.Addr, err)
+	}
+	storeKind := "embedded (" + cfg.DataDir + ")"
+	if !st.Embedded() {
+		storeKind = "MongoDB"
+	}
+	log.Info("ready", "addr", ln.Addr().String(), "store", storeKind, "version", version,
+		"startup_ms", time.Since(started).Milliseconds())
+	fmt.Fprintf(stdout, "esready is running at http://%s/ (store: %s). Press Ctrl+C to stop.\n", ln.Addr(), storeKind)
+
+	return httpapi.Serve(ctx, httpapi.NewServer(router), ln, cfg.ShutdownTimeout)
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite" // to check the engine's files after shutdown
+
+	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/store"
+)
+
+var urlLine = regexp.MustCompile(`running at (http://\S+/)`)
+
+// TestServeAndShutdown runs the real command on the embedded store: it prints its URL, answers
+// /readyz, and on the SIGTERM-equivalent (its context ends) exits 0 and leaves the engine's
+// files closed and consistent, with every acknowledged write in them.
+func TestServeAndShutdown(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{DataDir: dir, Database: "esready"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.CreateUser(ctx, auth.User{Email: "before@example.jp", Role: auth.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	sctx, stop := context.WithCancel(ctx)
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	var stderr strings.Builder
+	go func() {
+		code := run(sctx, []string{"survey", "serve", "--addr", "127.0.0.1:0", "--log-level", "warn"},
+			func(k string) string { return map[string]string{"SURVEY_DATA_DIR": dir}[k] }, pw, &stderr)
+		pw.Close()
+		done <- code
+	}()
+
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no start-up line: %v", err)
+	}
+	m := urlLine.FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("start-up line %q has no URL", line)
+	}
+	go io.Copy(io.Discard, pr)
+	res, err := http.Get(m[1] + "readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("/readyz = %d", res.StatusCode)
+	}
+
+	stop()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d; stderr: %s", code, stderr.String())
+	}
+
+	files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite*"))
+	var dbs []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "-wal") {
+			if fi, err := os.Stat(f); err == nil && fi.Size() > 0 {
+				t.Errorf("%s is left with %d bytes: the engine was not closed cleanly", filepath.Base(f), fi.Size())
+			}
+			continue
+		}
+		if strings.HasSuffix(f, ".sqlite") {
+			dbs = append(dbs, f)
+		}
+	}
+	if len(dbs) == 0 {
+		t.Fatalf("no database files in %s: %v", dir, files)
+	}
+	for _, f := range dbs {
+		db, err := sql.Open("sqlite", "file:"+f+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var check string
+		if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+			t.Errorf("%s: integrity_check = %q, %v", filepath.Base(f), check, err)
+		}
+		db.Close()
+	}
+
+	st, err = store.Open(ctx, store.Options{DataDir: dir, Database: "esready"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(ctx)
+	if _, err := st.UserByID(ctx, u.ID); err != nil {
+		t.Errorf("write acknowledged before serving is gone: %v", err)
+	}
+}
+
+func TestConfigErrorStopsStartup(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := run(context.Background(), []string{"survey", "serve", "--log-level", "chatty"},
+		func(k string) string { return map[string]string{"SURVEY_DATA_DIR": t.TempDir()}[k] }, &stdout, &stderr)
+	if code == 0 {
+		t.Fatal("start-up succeeded with an invalid log level")
+	}
+	if !strings.Contains(stderr.String(), "log_level") || !strings.Contains(stderr.String(), "--log-level") {
+		t.Errorf("stderr %q does not name the setting and its source", stderr.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stdout, stderr strings.Builder
+	if code := run(context.Background(), []string{"survey", "serv"}, os.Getenv, &stdout, &stderr); code != 2 {
+		t.Errorf("exit code %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), `unknown command "serv"`) {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}

@@ -1,0 +1,251 @@
+// Package config assembles the server's settings from four layers, each overriding the one
+// before: the defaults embedded from configs/app.yaml, an app.yaml in SURVEY_CONFIG_DIR,
+// SURVEY_* environment variables and command-line flags. Every invalid value is reported with
+// the name of the setting and the layer it came from, so a bad deployment stops at start-up
+// with a message an operator can act on.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/esready/esready/configs"
+)
+
+// Config holds the validated settings of one server process.
+type Config struct {
+	Addr            string
+	DataDir         string
+	MongoURI        string
+	Database        string
+	LogLevel        slog.Level
+	LogFormat       string
+	JWTKeyFile      string
+	MaxBodyBytes    int64
+	ShutdownTimeout time.Duration
+	TrustedProxies  []string
+
+	// ConfigDir is SURVEY_CONFIG_DIR; Files is the embedded configs/ overlaid by it.
+	ConfigDir string
+	Files     fs.FS
+}
+
+// Error reports one invalid setting.
+type Error struct {
+	Setting string // the key in app.yaml, e.g. "log_level"
+	Source  string // where the value came from, e.g. "SURVEY_LOG_LEVEL" or "--log-level"
+	Value   string
+	Problem string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("invalid setting %s (from %s, value %q): %s", e.Setting, e.Source, e.Value, e.Problem)
+}
+
+// setting describes one key: its default lives in configs/app.yaml, its environment variable is
+// SURVEY_ + the upper-cased key and its flag is -- + the key with dashes.
+type setting struct {
+	key   string
+	usage string
+	apply func(c *Config, v string) error
+}
+
+func (s setting) env() string  { return "SURVEY_" + strings.ToUpper(s.key) }
+func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
+
+var dbName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
+
+var settings = []setting{
+	{"addr", "listen address host:port", func(c *Config, v string) error {
+		if _, port, err := net.SplitHostPort(v); err != nil {
+			return errors.New("must be host:port, e.g. 127.0.0.1:8080")
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return errors.New("port must be a number from 0 to 65535")
+		}
+		c.Addr = v
+		return nil
+	}},
+	{"data_dir", "directory of the embedded store", func(c *Config, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New("must not be empty")
+		}
+		c.DataDir = v
+		return nil
+	}},
+	{"mongodb_uri", "MongoDB connection string; empty = embedded store", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "mongodb://") && !strings.HasPrefix(v, "mongodb+srv://") {
+			return errors.New(`must start with "mongodb://" or "mongodb+srv://"`)
+		}
+		c.MongoURI = v
+		return nil
+	}},
+	{"database", "database name", func(c *Config, v string) error {
+		if !dbName.MatchString(v) {
+			return errors.New("must be 1-63 letters, digits, '_' or '-'")
+		}
+		c.Database = v
+		return nil
+	}},
+	{"log_level", "debug, info, warn or error", func(c *Config, v string) error {
+		switch strings.ToLower(v) {
+		case "debug":
+			c.LogLevel = slog.LevelDebug
+		case "info":
+			c.LogLevel = slog.LevelInfo
+		case "warn", "warning":
+			c.LogLevel = slog.LevelWarn
+		case "error":
+			c.LogLevel = slog.LevelError
+		default:
+			return errors.New("must be one of debug, info, warn, error")
+		}
+		return nil
+	}},
+	{"log_format", "json or text", func(c *Config, v string) error {
+		if v != "json" && v != "text" {
+			return errors.New("must be json or text")
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"jwt_key_file", "file with the JWT signing key", func(c *Config, v string) error {
+		c.JWTKeyFile = v
+		return nil
+	}},
+	{"max_body_bytes", "largest request body in bytes", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 || n > 1<<30 {
+			return errors.New("must be a whole number of bytes from 1024 to 1073741824")
+		}
+		c.MaxBodyBytes = n
+		return nil
+	}},
+	{"shutdown_timeout", "how long shutdown waits for in-flight requests", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("must be a positive duration such as 15s")
+		}
+		c.ShutdownTimeout = d
+		return nil
+	}},
+	{"trusted_proxies", "comma-separated IPs or CIDRs of trusted reverse proxies", func(c *Config, v string) error {
+		c.TrustedProxies = nil
+		for p := range strings.SplitSeq(v, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			if _, err := netip.ParsePrefix(p); err != nil {
+				if _, err := netip.ParseAddr(p); err != nil {
+					return fmt.Errorf("%q is neither an IP address nor a CIDR", p)
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+		return nil
+	}},
+}
+
+// Load builds the configuration. args are the flags after the subcommand name; getenv reads the
+// environment (os.Getenv in production, a map in tests). It returns every invalid setting at
+// once, joined, so an operator fixes them in one go.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Config{ConfigDir: getenv("SURVEY_CONFIG_DIR")}
+	c.Files = configs.Overlay(c.ConfigDir)
+
+	values := map[string]string{}
+	sources := map[string]string{}
+	if err := readYAML(configs.Embedded(), "embedded configs/app.yaml", values, sources); err != nil {
+		return c, err
+	}
+	if c.ConfigDir != "" {
+		err := readYAML(configs.Overlay(c.ConfigDir), c.ConfigDir+"/app.yaml", values, sources)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return c, err
+		}
+	}
+	for _, s := range settings {
+		if v, ok := lookupEnv(getenv, s.env()); ok {
+			values[s.key], sources[s.key] = v, s.env()
+		}
+	}
+
+	fset := flag.NewFlagSet("survey", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	for _, s := range settings {
+		fset.Func(s.flag(), s.usage+" (env "+s.env()+")", func(v string) error {
+			values[s.key], sources[s.key] = v, "--"+s.flag()
+			return nil
+		})
+	}
+	if err := fset.Parse(args); err != nil {
+		return c, err
+	}
+	if fset.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fset.Arg(0))
+	}
+
+	var errs []error
+	for _, s := range settings {
+		v := values[s.key]
+		if err := s.apply(&c, v); err != nil {
+			errs = append(errs, &Error{Setting: s.key, Source: sources[s.key], Value: v, Problem: err.Error()})
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// lookupEnv treats an empty variable as unset: in shells and compose files VAR= usually means
+// "not configured", not "configured as empty".
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// readYAML reads app.yaml of fsys into values. Unknown keys are errors: a misspelt key would
+// otherwise be ignored silently and the default used.
+func readYAML(fsys fs.FS, label string, values, sources map[string]string) error {
+	raw, err := fs.ReadFile(fsys, "app.yaml")
+	if err != nil {
+		return err
+	}
+	var doc map[string]yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("%s: %w", label, err)
+	}
+	known := map[string]bool{}
+	for _, s := range settings {
+		known[s.key] = true
+	}
+	for k, n := range doc {
+		if !known[k] {
+			return &Error{Setting: k, Source: label, Problem: "unknown setting"}
+		}
+		switch n.Kind {
+		case yaml.ScalarNode:
+			values[k] = n.Value
+		case yaml.SequenceNode:
+			var items []string
+			for _, it := range n.Content {
+				items = append(items, it.Value)
+			}
+			values[k] = strings.Join(items, ",")
+		default:
+			return &Error{Setting: k, Source: label, Problem: "must be a value or a list"}
+		}
+		sources[k] = label
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package config_test
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/esready/esready/internal/config"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.MongoURI != "" || c.LogLevel != slog.LevelInfo ||
+		c.Database != "esready" || c.ShutdownTimeout != 15*time.Second || c.MaxBodyBytes != 1<<20 {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "app.yaml"), "addr: 0.0.0.0:9000\nlog_level: debug\ndata_dir: /var/lib/esready\ntrusted_proxies: [10.0.0.0/8, 127.0.0.1]\n")
+	c, err := config.Load([]string{"--addr", "127.0.0.1:7000"}, env(map[string]string{
+		"SURVEY_CONFIG_DIR": dir,
+		"SURVEY_LOG_LEVEL":  "warn",
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:7000" {
+		t.Errorf("flag must beat the config dir: addr = %s", c.Addr)
+	}
+	if c.LogLevel != slog.LevelWarn {
+		t.Errorf("environment must beat the config dir: log level = %v", c.LogLevel)
+	}
+	if c.DataDir != "/var/lib/esready" {
+		t.Errorf("config dir must beat the defaults: data dir = %s", c.DataDir)
+	}
+	if strings.Join(c.TrustedProxies, ",") != "10.0.0.0/8,127.0.0.1" {
+		t.Errorf("trusted proxies = %v", c.TrustedProxies)
+	}
+	if c.Database != "esready" {
+		t.Errorf("settings the config dir leaves out keep their defaults: database = %s", c.Database)
+	}
+}
+
+// TestErrorsNameTheSetting checks that each invalid value stops loading with a message naming
+// the setting and where its value came from.
+func TestErrorsNameTheSetting(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "app.yaml"), "adress: 127.0.0.1:1\n")
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		setting string
+		source  string
+	}{
+		{"bad addr from env", nil, map[string]string{"SURVEY_ADDR": "localhost"}, "addr", "SURVEY_ADDR"},
+		{"bad port from flag", []string{"--addr", "127.0.0.1:99999"}, nil, "addr", "--addr"},
+		{"bad log level", nil, map[string]string{"SURVEY_LOG_LEVEL": "loud"}, "log_level", "SURVEY_LOG_LEVEL"},
+		{"bad uri", nil, map[string]string{"SURVEY_MONGODB_URI": "postgres://x"}, "mongodb_uri", "SURVEY_MONGODB_URI"},
+		{"bad database", []string{"--database", "a/b"}, nil, "database", "--database"},
+		{"bad body limit", nil, map[string]string{"SURVEY_MAX_BODY_BYTES": "lots"}, "max_body_bytes", "SURVEY_MAX_BODY_BYTES"},
+		{"bad timeout", []string{"--shutdown-timeout", "-1s"}, nil, "shutdown_timeout", "--shutdown-timeout"},
+		{"bad proxy", nil, map[string]string{"SURVEY_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "trusted_proxies", "SURVEY_TRUSTED_PROXIES"},
+		{"unknown key in app.yaml", nil, map[string]string{"SURVEY_CONFIG_DIR": dir}, "adress", dir + "/app.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(tt.args, env(tt.env), io.Discard)
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a *config.Error", err)
+			}
+			if ce.Setting != tt.setting || ce.Source != tt.source {
+				t.Errorf("error names setting %q from %q, want %q from %q", ce.Setting, ce.Source, tt.setting, tt.source)
+			}
+			if !strings.Contains(err.Error(), tt.setting) {
+				t.Errorf("message %q does not name %s", err, tt.setting)
+			}
+		})
+	}
+}
+
+func TestAllErrorsReportedAtOnce(t *testing.T) {
+	_, err := config.Load(nil, env(map[string]string{"SURVEY_ADDR": "x", "SURVEY_LOG_LEVEL": "y"}), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "addr") || !strings.Contains(err.Error(), "log_level") {
+		t.Fatalf("err = %v, want both addr and log_level", err)
+	}
+}
+
+func TestUnknownFlag(t *testing.T) {
+	_, err := config.Load([]string{"--adr", "x"}, env(nil), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "adr") {
+		t.Fatalf("err = %v, want one naming -adr", err)
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

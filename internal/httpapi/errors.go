@@ -1,0 +1,112 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/esready/esready/internal/store"
+)
+
+// ErrorBody is the JSON shape of every error response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail carries a stable code the frontend switches on, a message in the caller's
+// language and, for validation errors, one entry per offending field.
+type ErrorDetail struct {
+	Code      string       `json:"code"`
+	Message   string       `json:"message"`
+	Fields    []FieldError `json:"fields,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
+}
+
+// FieldError names one invalid input field.
+type FieldError struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+// apiError is an error that already knows its HTTP status and code.
+type apiError struct {
+	status int
+	code   string
+	msg    msg
+	fields []FieldError
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.msg.en }
+
+// msg is a text a person reads, in both languages.
+type msg struct{ ja, en string }
+
+func (m msg) in(lang string) string {
+	if lang == "en" {
+		return m.en
+	}
+	return m.ja
+}
+
+var (
+	errNotFound         = &apiError{http.StatusNotFound, "not_found", msg{"指定されたリソースは見つかりません。", "The requested resource was not found."}, nil}
+	errMethodNotAllowed = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", msg{"このリソースではそのメソッドは使えません。", "This method is not allowed on this resource."}, nil}
+	errBodyTooLarge     = &apiError{http.StatusRequestEntityTooLarge, "body_too_large", msg{"リクエストの本文が大きすぎます。", "The request body is too large."}, nil}
+	errNotReady         = &apiError{http.StatusServiceUnavailable, "not_ready", msg{"データベースに接続できません。しばらくしてから再度お試しください。", "The database is not reachable. Please try again shortly."}, nil}
+	errConflict         = &apiError{http.StatusConflict, "conflict", msg{"他の更新と競合しました。最新の状態を読み込んでから再度お試しください。", "The change conflicts with another update. Reload and try again."}, nil}
+	errInternal         = &apiError{http.StatusInternalServerError, "internal", msg{"サーバー内部でエラーが発生しました。リクエストIDを添えてお問い合わせください。", "An internal error occurred. Please quote the request id when you contact us."}, nil}
+)
+
+// writeError maps err to a status and the JSON error shape. Errors the client cannot fix are
+// logged with the request id, and the client is told only that id.
+func writeError(c *gin.Context, err error) {
+	var ae *apiError
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &tooLarge):
+		ae = errBodyTooLarge
+	case errors.Is(err, store.ErrNotFound):
+		ae = errNotFound
+	case errors.Is(err, store.ErrConflict):
+		ae = errConflict
+	default:
+		ae = errInternal
+		logger(c).Error("request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
+	}
+	lang := language(c)
+	c.AbortWithStatusJSON(ae.status, ErrorBody{Error: ErrorDetail{
+		Code: ae.code, Message: ae.msg.in(lang), Fields: ae.fields, RequestID: requestID(c),
+	}})
+}
+
+// language is the language a person reading the response prefers: ?lang=ja|en, else the first
+// of ja or en in Accept-Language, else Japanese (the product's home market).
+func language(c *gin.Context) string {
+	switch c.Query("lang") {
+	case "en":
+		return "en"
+	case "ja":
+		return "ja"
+	}
+	for part := range strings.SplitSeq(c.GetHeader("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "ja"):
+			return "ja"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return "ja"
+}
+
+func logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(ctxLogger); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}

@@ -1,0 +1,56 @@
+// Package httpapi is the HTTP face of the survey server: the gin router, its middleware, the
+// handlers that translate requests into calls on the domain packages and back, and the mapping
+// of errors to the API's JSON error shape. No business rule lives here.
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Pinger is what readiness needs from the database.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the router needs from the rest of the program.
+type Deps struct {
+	Log            *slog.Logger
+	DB             Pinger
+	MaxBodyBytes   int64
+	TrustedProxies []string
+	Web            fs.FS // the built web app; nil or without index.html serves a placeholder page
+}
+
+// New returns the router with every route of the API.
+func New(d Deps) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	spec, err := openAPIJSON()
+	if err != nil {
+		return nil, err
+	}
+	r.Use(withRequestID(d.Log), accessLog(d.Log), recovery(d.Log), limitBody(d.MaxBodyBytes))
+
+	h := health{db: d.DB}
+	r.GET("/healthz", h.live)
+	r.GET("/readyz", h.ready)
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
+
+	web := newWebApp(d.Web)
+	r.NoRoute(web.serve)
+	r.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
+	return r, nil
+}

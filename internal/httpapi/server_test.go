@@ -1,0 +1,196 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/esready/esready/internal/httpapi"
+	"github.com/esready/esready/internal/store"
+	"github.com/esready/esready/internal/store/storetest"
+)
+
+const testBodyLimit = 64 << 10
+
+type testServer struct {
+	URL    string
+	Store  *store.Store
+	Router *gin.Engine
+	Log    *logBuffer
+}
+
+// startServer runs the real router on a loopback port against the embedded store in a
+// temporary directory. extra, when given, adds routes a test needs (a panicking handler, say).
+func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
+	t.Helper()
+	st := storetest.Open(t, "")
+	logBuf := &logBuffer{}
+	r, err := httpapi.New(httpapi.Deps{
+		Log:          slog.New(slog.NewJSONHandler(logBuf, nil)),
+		DB:           st,
+		MaxBodyBytes: testBodyLimit,
+		Web: fstest.MapFS{
+			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
+			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if extra != nil {
+		extra(r)
+	}
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return &testServer{URL: srv.URL, Store: st, Router: r, Log: logBuf}
+}
+
+// scenario is one request and what must come back.
+type scenario struct {
+	name       string
+	method     string
+	path       string
+	header     map[string]string
+	body       io.Reader
+	wantStatus int
+	wantCode   string // error code, for error responses
+	wantBody   string // substring of the body, for the others
+}
+
+func (ts *testServer) run(t *testing.T, sc scenario) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), sc.method, ts.URL+sc.path, sc.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range sc.header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != sc.wantStatus {
+		t.Fatalf("%s %s: status %d, want %d; body %s", sc.method, sc.path, res.StatusCode, sc.wantStatus, body)
+	}
+	rid := res.Header.Get("X-Request-ID")
+	if rid == "" {
+		t.Error("no X-Request-ID header")
+	}
+	if sc.wantCode != "" {
+		var e httpapi.ErrorBody
+		if err := json.Unmarshal(body, &e); err != nil {
+			t.Fatalf("error body is not the JSON error shape: %v: %s", err, body)
+		}
+		if e.Error.Code != sc.wantCode || e.Error.Message == "" || e.Error.RequestID != rid {
+			t.Errorf("error = %+v, want code %q, a message and request id %q", e.Error, sc.wantCode, rid)
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("error Content-Type = %q", ct)
+		}
+	}
+	if sc.wantBody != "" && !strings.Contains(string(body), sc.wantBody) {
+		t.Errorf("body %q does not contain %q", body, sc.wantBody)
+	}
+}
+
+func TestScenarios(t *testing.T) {
+	ts := startServer(t, nil)
+	big := strings.Repeat("x", testBodyLimit+1)
+	for _, sc := range []scenario{
+		{name: "liveness", method: "GET", path: "/healthz", wantStatus: 200, wantBody: `"status":"ok"`},
+		{name: "readiness", method: "GET", path: "/readyz", wantStatus: 200, wantBody: `"status":"ready"`},
+		{name: "openapi", method: "GET", path: "/api/v1/openapi.json", wantStatus: 200, wantBody: `"openapi":"3.`},
+		{name: "unknown api path", method: "GET", path: "/api/v1/nothing-here", wantStatus: 404, wantCode: "not_found"},
+		{name: "api root", method: "GET", path: "/api", wantStatus: 404, wantCode: "not_found"},
+		{name: "wrong method", method: "POST", path: "/healthz", wantStatus: 405, wantCode: "method_not_allowed"},
+		{name: "wrong method on api", method: "DELETE", path: "/api/v1/openapi.json", wantStatus: 405, wantCode: "method_not_allowed"},
+		{name: "post outside routes", method: "POST", path: "/somewhere", body: strings.NewReader("{}"), wantStatus: 404, wantCode: "not_found"},
+		{name: "oversized body", method: "POST", path: "/api/v1/nothing-here", body: strings.NewReader(big), wantStatus: 413, wantCode: "body_too_large"},
+		{name: "english error", method: "GET", path: "/api/v1/x?lang=en", wantStatus: 404, wantCode: "not_found", wantBody: "was not found"},
+		{name: "japanese error by header", method: "GET", path: "/api/v1/x", header: map[string]string{"Accept-Language": "ja-JP,en;q=0.5"}, wantStatus: 404, wantCode: "not_found", wantBody: "見つかりません"},
+		{name: "web app index", method: "GET", path: "/", wantStatus: 200, wantBody: "<title>app</title>"},
+		{name: "client-side route falls back to index", method: "GET", path: "/assessments/abc", wantStatus: 200, wantBody: "<title>app</title>"},
+		{name: "asset", method: "GET", path: "/assets/app-1a2b.js", wantStatus: 200, wantBody: "console.log"},
+		{name: "missing asset", method: "GET", path: "/assets/gone.js", wantStatus: 404, wantCode: "not_found"},
+	} {
+		t.Run(sc.name, func(t *testing.T) { ts.run(t, sc) })
+	}
+}
+
+func TestCacheHeaders(t *testing.T) {
+	ts := startServer(t, nil)
+	for path, want := range map[string]string{
+		"/assets/app-1a2b.js": "immutable",
+		"/":                   "no-cache",
+		"/some/route":         "no-cache",
+	} {
+		res, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, want) {
+			t.Errorf("%s: Cache-Control = %q, want %q", path, cc, want)
+		}
+	}
+}
+
+func TestReadinessFailsWithoutDatabase(t *testing.T) {
+	ts := startServer(t, nil)
+	if err := ts.Store.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts.run(t, scenario{method: "GET", path: "/readyz", wantStatus: 503, wantCode: "not_ready"})
+	ts.run(t, scenario{method: "GET", path: "/healthz", wantStatus: 200, wantBody: "ok"})
+}
+
+func TestPanicBecomesJSON500(t *testing.T) {
+	ts := startServer(t, func(r *gin.Engine) {
+		r.GET("/boom", func(*gin.Context) { panic("secret detail") })
+	})
+	res, err := http.Get(ts.URL + "/boom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 500 || !strings.Contains(string(body), `"code":"internal"`) {
+		t.Fatalf("status %d body %s", res.StatusCode, body)
+	}
+	if strings.Contains(string(body), "secret detail") {
+		t.Error("the panic's detail reached the client")
+	}
+	if !strings.Contains(ts.Log.String(), "secret detail") {
+		t.Error("the panic's detail is not in the server log")
+	}
+	// The server keeps serving.
+	ts.run(t, scenario{method: "GET", path: "/healthz", wantStatus: 200})
+}
+
+func TestRequestIDIsKeptWhenWellFormed(t *testing.T) {
+	ts := startServer(t, nil)
+	req, _ := http.NewRequest("GET", ts.URL+"/healthz", nil)
+	req.Header.Set("X-Request-ID", "proxy-assigned-0001")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Request-ID"); got != "proxy-assigned-0001" {
+		t.Errorf("X-Request-ID = %q", got)
+	}
+	if !strings.Contains(ts.Log.String(), `"request_id":"proxy-assigned-0001"`) {
+		t.Errorf("access log lacks the request id: %s", ts.Log.String())
+	}
+}
