@@ -1,6 +1,7 @@
 // Command survey is the esready server and its command-line tools.
 //
 //	survey serve [flags]     start the HTTP server (see survey serve -h for the flags)
+//	survey healthcheck       exit 0 when the local server is ready (for container health checks)
 //	survey version           print the version
 package main
 
@@ -12,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,8 +38,9 @@ func main() {
 const usage = `usage: survey <command> [flags]
 
 commands:
-  serve      start the HTTP server
-  version    print the version
+  serve        start the HTTP server
+  healthcheck  exit 0 when the server at the configured address answers /readyz
+  version      print the version
 
 Run "survey <command> -h" for the flags of a command.
 `
@@ -52,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[1] {
 	case "serve":
 		err = serve(ctx, args[2:], getenv, stdout, stderr)
+	case "healthcheck":
+		err = healthcheck(ctx, args[2:], getenv, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "survey", version)
 	case "-h", "--help", "help":
@@ -121,4 +126,32 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "esready is running at http://%s/ (store: %s). Press Ctrl+C to stop.\n", ln.Addr(), storeKind)
 
 	return httpapi.Serve(ctx, httpapi.NewServer(router), ln, cfg.ShutdownTimeout)
+}
+
+// healthcheck asks the server at the configured address for /readyz. Container images without a
+// shell or curl use it as their health check.
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(cfg.Addr) // validated by config.Load
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("/readyz answered %s", res.Status)
+	}
+	return nil
 }

@@ -67,6 +67,12 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Fatalf("/readyz = %d", res.StatusCode)
 	}
 
+	var hcErr strings.Builder
+	addr := strings.TrimSuffix(strings.TrimPrefix(m[1], "http://"), "/")
+	if code := run(ctx, []string{"survey", "healthcheck", "--addr", addr}, func(string) string { return "" }, io.Discard, &hcErr); code != 0 {
+		t.Errorf("healthcheck against the running server: exit %d, %s", code, hcErr.String())
+	}
+
 	stop()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit code %d; stderr: %s", code, stderr.String())
@@ -98,6 +104,10 @@ func TestServeAndShutdown(t *testing.T) {
 			t.Errorf("%s: integrity_check = %q, %v", filepath.Base(f), check, err)
 		}
 		db.Close()
+	}
+
+	if code := run(ctx, []string{"survey", "healthcheck", "--addr", addr}, func(string) string { return "" }, io.Discard, io.Discard); code == 0 {
+		t.Error("healthcheck succeeded after the server stopped")
 	}
 
 	st, err = store.Open(ctx, store.Options{DataDir: dir, Database: "esready"})

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -123,5 +125,37 @@ func TestOpenUnreachableMongoDBFails(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "127.0.0.1:1") || strings.Contains(msg, "secret") {
 		t.Errorf("error should name the host and hide the password: %q", msg)
+	}
+}
+
+// BenchmarkCreateUserParallel measures inserts into the embedded engine from many goroutines,
+// which the store serialises onto one write connection (DESIGN.md, Storage).
+func BenchmarkCreateUserParallel(b *testing.B) {
+	ctx := context.Background()
+	s := storetest.Open(b, "")
+	b.SetParallelism(16)
+	var n atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.CreateUser(ctx, auth.User{Email: fmt.Sprintf("u%d@example.jp", n.Add(1)), Role: auth.RoleChamber}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkUserByID(b *testing.B) {
+	ctx := context.Background()
+	s := storetest.Open(b, "")
+	u, err := s.CreateUser(ctx, auth.User{Email: "read@example.jp", Role: auth.RoleChamber})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.UserByID(ctx, u.ID); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,0 +1,47 @@
+# esready — see README.md. `make run` builds and serves on the embedded store; `make test` is CI.
+GO      ?= go
+BIN     := bin/survey
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+HAS_WEB := $(wildcard frontend/package.json)
+
+.PHONY: run build web test test-go test-web vet lint bench fuzz clean
+
+run: build
+	./$(BIN) serve
+
+build: web
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/survey
+
+# The web app is built into frontend/dist, which the binary embeds.
+web:
+ifneq ($(HAS_WEB),)
+	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+	touch frontend/dist/.gitkeep
+endif
+
+test: vet test-go test-web
+
+vet:
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+test-web:
+ifneq ($(HAS_WEB),)
+	cd frontend && npm test
+endif
+
+lint: vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; fi
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+fuzz:
+	@echo "no fuzz targets yet"
+
+clean:
+	rm -rf bin
