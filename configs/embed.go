@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-//go:embed *.yaml
+//go:embed *.yaml questionnaires
 var embedded embed.FS
 
 // Embedded returns the defaults compiled into the binary.

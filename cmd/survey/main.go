@@ -1,6 +1,7 @@
 // Command survey is the esready server and its command-line tools.
 //
 //	survey serve [flags]     start the HTTP server (see survey serve -h for the flags)
+//	survey validate [path]   check questionnaire definitions
 //	survey healthcheck       exit 0 when the local server is ready (for container health checks)
 //	survey version           print the version
 package main
@@ -20,8 +21,10 @@ import (
 	"time"
 
 	"github.com/esready/esready/frontend"
+	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/httpapi"
+	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/store"
 )
 
@@ -39,6 +42,7 @@ const usage = `usage: survey <command> [flags]
 
 commands:
   serve        start the HTTP server
+  validate     check questionnaire definitions (a file, a directory, or the configured ones)
   healthcheck  exit 0 when the server at the configured address answers /readyz
   version      print the version
 
@@ -55,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[1] {
 	case "serve":
 		err = serve(ctx, args[2:], getenv, stdout, stderr)
+	case "validate":
+		err = validate(args[2:], getenv, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, args[2:], getenv, stderr)
 	case "version":
@@ -94,6 +100,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log := newLogger(cfg, stderr)
 	started := time.Now()
 
+	defs, err := loadQuestionnaires(cfg)
+	if err != nil {
+		return err
+	}
+
 	st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database, Logger: log})
 	if err != nil {
 		return err
@@ -109,6 +120,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
+		Questionnaires: defs,
+		Assessments:    assessment.NewService(st, defs, time.Now),
 	})
 	if err != nil {
 		return err
@@ -154,4 +167,17 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("/readyz answered %s", res.Status)
 	}
 	return nil
+}
+
+// loadQuestionnaires reads the configured questionnaire definitions; a defective one stops
+// start-up with the problems listed.
+func loadQuestionnaires(cfg config.Config) (*questionnaire.Registry, error) {
+	defs, err := questionnaire.Load(cfg.Files, "questionnaires")
+	if err != nil {
+		return nil, err
+	}
+	if len(defs.All()) == 0 {
+		return nil, errors.New("no questionnaire definitions in configs/questionnaires")
+	}
+	return defs, nil
 }

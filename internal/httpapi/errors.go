@@ -1,13 +1,16 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/store"
 )
 
@@ -23,6 +26,8 @@ type ErrorDetail struct {
 	Message   string       `json:"message"`
 	Fields    []FieldError `json:"fields,omitempty"`
 	RequestID string       `json:"request_id,omitempty"`
+	// Revision is the stored revision, on a stale_revision conflict.
+	Revision *int `json:"revision,omitempty"`
 }
 
 // FieldError names one invalid input field.
@@ -33,10 +38,11 @@ type FieldError struct {
 
 // apiError is an error that already knows its HTTP status and code.
 type apiError struct {
-	status int
-	code   string
-	msg    msg
-	fields []FieldError
+	status   int
+	code     string
+	msg      msg
+	fields   []FieldError
+	revision *int
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.msg.en }
@@ -52,24 +58,65 @@ func (m msg) in(lang string) string {
 }
 
 var (
-	errNotFound         = &apiError{http.StatusNotFound, "not_found", msg{"指定されたリソースは見つかりません。", "The requested resource was not found."}, nil}
-	errMethodNotAllowed = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", msg{"このリソースではそのメソッドは使えません。", "This method is not allowed on this resource."}, nil}
-	errBodyTooLarge     = &apiError{http.StatusRequestEntityTooLarge, "body_too_large", msg{"リクエストの本文が大きすぎます。", "The request body is too large."}, nil}
-	errNotReady         = &apiError{http.StatusServiceUnavailable, "not_ready", msg{"データベースに接続できません。しばらくしてから再度お試しください。", "The database is not reachable. Please try again shortly."}, nil}
-	errConflict         = &apiError{http.StatusConflict, "conflict", msg{"他の更新と競合しました。最新の状態を読み込んでから再度お試しください。", "The change conflicts with another update. Reload and try again."}, nil}
-	errInternal         = &apiError{http.StatusInternalServerError, "internal", msg{"サーバー内部でエラーが発生しました。リクエストIDを添えてお問い合わせください。", "An internal error occurred. Please quote the request id when you contact us."}, nil}
+	errNotFound         = &apiError{http.StatusNotFound, "not_found", msg{"指定されたリソースは見つかりません。", "The requested resource was not found."}, nil, nil}
+	errMethodNotAllowed = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", msg{"このリソースではそのメソッドは使えません。", "This method is not allowed on this resource."}, nil, nil}
+	errBodyTooLarge     = &apiError{http.StatusRequestEntityTooLarge, "body_too_large", msg{"リクエストの本文が大きすぎます。", "The request body is too large."}, nil, nil}
+	errNotReady         = &apiError{http.StatusServiceUnavailable, "not_ready", msg{"データベースに接続できません。しばらくしてから再度お試しください。", "The database is not reachable. Please try again shortly."}, nil, nil}
+	errConflict         = &apiError{http.StatusConflict, "conflict", msg{"他の更新と競合しました。最新の状態を読み込んでから再度お試しください。", "The change conflicts with another update. Reload and try again."}, nil, nil}
+	errInternal         = &apiError{http.StatusInternalServerError, "internal", msg{"サーバー内部でエラーが発生しました。リクエストIDを添えてお問い合わせください。", "An internal error occurred. Please quote the request id when you contact us."}, nil, nil}
+	errSubmitted        = &apiError{http.StatusConflict, "already_submitted", msg{"この診断はすでに提出済みのため、変更できません。", "This assessment has been submitted and can no longer be changed."}, nil, nil}
+	errDefinitionGone   = &apiError{http.StatusGone, "questionnaire_version_unavailable", msg{"この診断の調査票の版は現在提供されていません。", "The questionnaire version of this assessment is no longer available."}, nil, nil}
+
+	msgFieldRequired = msg{"この項目は必須です。", "This field is required."}
 )
+
+func invalidBody(fields []FieldError) *apiError {
+	return &apiError{http.StatusBadRequest, "invalid_body", msg{"リクエストの内容に誤りがあります。", "The request body is invalid."}, fields, nil}
+}
+
+func invalidQuery(fields []FieldError) *apiError {
+	return &apiError{http.StatusBadRequest, "invalid_query", msg{"クエリパラメータに誤りがあります。", "A query parameter is invalid."}, fields, nil}
+}
+
+// jsonErrorPath names the JSON field a decoding error is about, when it says.
+func jsonErrorPath(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	return ""
+}
 
 // writeError maps err to a status and the JSON error shape. Errors the client cannot fix are
 // logged with the request id, and the client is told only that id.
 func writeError(c *gin.Context, err error) {
 	var ae *apiError
 	var tooLarge *http.MaxBytesError
+	var stale *assessment.StaleError
+	var invalid *assessment.ValidationError
 	switch {
 	case errors.As(err, &ae):
 	case errors.As(err, &tooLarge):
 		ae = errBodyTooLarge
-	case errors.Is(err, store.ErrNotFound):
+	case errors.As(err, &stale):
+		ae = &apiError{http.StatusConflict, "stale_revision", msg{
+			fmt.Sprintf("回答は別の画面で更新されています（最新は第%d版）。最新の回答を読み込んでから保存してください。", stale.Current),
+			fmt.Sprintf("The answers were changed elsewhere (now at revision %d). Load the latest answers, then save.", stale.Current),
+		}, nil, &stale.Current}
+	case errors.As(err, &invalid):
+		fields := make([]FieldError, len(invalid.Fields))
+		for i, f := range invalid.Fields {
+			fields[i] = FieldError{Path: f.Question, Message: f.Message}
+		}
+		ae = &apiError{http.StatusUnprocessableEntity, "validation_failed", msg{
+			fmt.Sprintf("%d件の回答に問題があります。", len(fields)),
+			fmt.Sprintf("%d answer(s) need attention.", len(fields)),
+		}, fields, nil}
+	case errors.Is(err, assessment.ErrSubmitted):
+		ae = errSubmitted
+	case errors.Is(err, assessment.ErrDefinitionAbsent):
+		ae = errDefinitionGone
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, assessment.ErrNotFound):
 		ae = errNotFound
 	case errors.Is(err, store.ErrConflict):
 		ae = errConflict
@@ -79,7 +126,7 @@ func writeError(c *gin.Context, err error) {
 	}
 	lang := language(c)
 	c.AbortWithStatusJSON(ae.status, ErrorBody{Error: ErrorDetail{
-		Code: ae.code, Message: ae.msg.in(lang), Fields: ae.fields, RequestID: requestID(c),
+		Code: ae.code, Message: ae.msg.in(lang), Fields: ae.fields, RequestID: requestID(c), Revision: ae.revision,
 	}})
 }
 

@@ -11,6 +11,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/esready/esready/internal/questionnaire"
 )
 
 // Pinger is what readiness needs from the database.
@@ -25,6 +27,8 @@ type Deps struct {
 	MaxBodyBytes   int64
 	TrustedProxies []string
 	Web            fs.FS // the built web app; nil or without index.html serves a placeholder page
+	Questionnaires *questionnaire.Registry
+	Assessments    AssessmentService
 }
 
 // New returns the router with every route of the API.
@@ -48,6 +52,17 @@ func New(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1")
 	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
+
+	q := questionnaires{defs: d.Questionnaires}
+	v1.GET("/questionnaires", q.list)
+	v1.GET("/questionnaires/:id", q.get)
+
+	a := assessments{svc: d.Assessments}
+	as := v1.Group("/assessments", noStore)
+	as.POST("", a.create)
+	as.GET("/:id", a.get)
+	as.PUT("/:id/answers", a.saveAnswers)
+	as.POST("/:id/submit", a.submit)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)

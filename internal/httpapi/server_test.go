@@ -10,9 +10,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/httpapi"
 	"github.com/esready/esready/internal/store"
 	"github.com/esready/esready/internal/store/storetest"
@@ -33,10 +35,13 @@ func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 	t.Helper()
 	st := storetest.Open(t, "")
 	logBuf := &logBuffer{}
+	defs := testQuestionnaires(t)
 	r, err := httpapi.New(httpapi.Deps{
-		Log:          slog.New(slog.NewJSONHandler(logBuf, nil)),
-		DB:           st,
-		MaxBodyBytes: testBodyLimit,
+		Log:            slog.New(slog.NewJSONHandler(logBuf, nil)),
+		DB:             st,
+		MaxBodyBytes:   testBodyLimit,
+		Questionnaires: defs,
+		Assessments:    assessment.NewService(st, defs, time.Now),
 		Web: fstest.MapFS{
 			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},

@@ -112,6 +112,8 @@ type Question struct {
 
 	// Domain is copied from the section at load time.
 	Domain string `yaml:"-" json:"domain,omitempty"`
+
+	itemsQuestion *Question // the question named by ItemsFrom, set at load time
 }
 
 // Option is one answer option of a single or multi question.

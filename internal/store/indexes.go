@@ -18,6 +18,10 @@ var collections = []struct {
 	{colUsers, []mongo.IndexModel{
 		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("email_unique").SetUnique(true)},
 	}},
+	{colAssessments, []mongo.IndexModel{
+		// Chamber aggregates and peer benchmarks read the submissions of one questionnaire version.
+		{Keys: bson.D{{Key: "questionnaire_id", Value: 1}, {Key: "version", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("questionnaire_status")},
+	}},
 }
 
 func (s *Store) ensureIndexes(ctx context.Context) error {

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/esready/esready/internal/config"
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// validate checks questionnaire definitions: the file or directory given, or else the
+// configured ones (embedded defaults overlaid by SURVEY_CONFIG_DIR). It prints one line per
+// problem and fails when there is any.
+func validate(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("survey validate", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "usage: survey validate [FILE.yaml | DIRECTORY]")
+		fmt.Fprintln(stderr, "Checks questionnaire definitions; without an argument, the configured ones.")
+	}
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if fset.NArg() > 1 {
+		fset.Usage()
+		return errors.New("at most one path")
+	}
+
+	var fsys fs.FS
+	dir := "questionnaires"
+	if fset.NArg() == 1 {
+		p := fset.Arg(0)
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			fsys, dir = os.DirFS(p), "."
+		} else {
+			fsys, dir = singleFile{os.DirFS(filepath.Dir(p)), filepath.Base(p)}, "."
+		}
+	} else {
+		cfg, err := config.Load(nil, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		fsys = cfg.Files
+	}
+
+	reg, err := questionnaire.Load(fsys, dir)
+	var ps questionnaire.Problems
+	if errors.As(err, &ps) {
+		for _, p := range ps {
+			fmt.Fprintln(stdout, p)
+		}
+		return fmt.Errorf("%d problem(s)", len(ps))
+	}
+	if err != nil {
+		return err
+	}
+	if len(reg.All()) == 0 {
+		return errors.New("no questionnaire definitions found")
+	}
+	for _, d := range reg.All() {
+		scored := 0
+		for _, q := range d.Questions() {
+			if q.Scored() {
+				scored++
+			}
+		}
+		fmt.Fprintf(stdout, "ok: %s v%d — %d questions (%d scored) in %d sections, %s\n",
+			d.ID, d.Version, len(d.Questions()), scored, len(d.Sections), d.Hash)
+	}
+	return nil
+}
+
+// singleFile is a directory that shows just one of its files.
+type singleFile struct {
+	fs.FS
+	name string
+}
+
+func (s singleFile) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(s.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Name() == s.name {
+			return []fs.DirEntry{e}, nil
+		}
+	}
+	return nil, fs.ErrNotExist
+}

@@ -1,0 +1,235 @@
+// Package assessment is the life of one firm's self-assessment: a draft created for a
+// questionnaire version, saved as often as the respondent likes, then submitted once and frozen.
+// The respondent has no account: a random credential, shown once at creation and stored only as
+// a hash, opens the assessment, and a wrong credential looks exactly like a missing assessment.
+package assessment
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// Status is where an assessment is in its life.
+type Status string
+
+// The statuses.
+const (
+	StatusDraft     Status = "draft"
+	StatusSubmitted Status = "submitted"
+)
+
+// Assessment is one firm's answers to one questionnaire version.
+type Assessment struct {
+	ID              string
+	QuestionnaireID string
+	Version         int
+	Hash            string // content hash of the definition answered
+	Lang            string // the respondent's language, ja or en
+	Status          Status
+	Revision        int // incremented by every saved draft
+	Answers         questionnaire.Answers
+	TokenHash       string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	SubmittedAt     time.Time // zero while a draft
+}
+
+// Errors of the lifecycle. Storers return ErrNotFound and ErrConflict (wrapped).
+var (
+	ErrNotFound         = errors.New("assessment not found")
+	ErrConflict         = errors.New("assessment changed concurrently")
+	ErrSubmitted        = errors.New("assessment already submitted")
+	ErrNoQuestionnaire  = errors.New("no such questionnaire")
+	ErrDefinitionAbsent = errors.New("the questionnaire version of this assessment is no longer loaded")
+)
+
+// StaleError says a draft was saved on top of an older revision than the stored one.
+type StaleError struct{ Current int }
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("stale revision: the assessment is at revision %d", e.Current)
+}
+
+// ValidationError lists the problems with a set of answers.
+type ValidationError struct{ Fields []questionnaire.FieldError }
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("%d answer(s) invalid", len(e.Fields))
+}
+
+// Storer is what the lifecycle needs from storage.
+type Storer interface {
+	CreateAssessment(ctx context.Context, a Assessment) error
+	Assessment(ctx context.Context, id string) (Assessment, error)
+	// SaveDraft stores answers as revision+1 if the draft is still at revision; otherwise it
+	// returns ErrConflict.
+	SaveDraft(ctx context.Context, id string, revision int, answers questionnaire.Answers, now time.Time) error
+	// MarkSubmitted freezes the draft if it is still at revision; otherwise ErrConflict.
+	MarkSubmitted(ctx context.Context, id string, revision int, now time.Time) error
+}
+
+// Service runs the lifecycle.
+type Service struct {
+	store Storer
+	defs  *questionnaire.Registry
+	now   func() time.Time
+}
+
+// NewService returns a service; now is the clock (time.Now in production).
+func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time) *Service {
+	return &Service{store: store, defs: defs, now: now}
+}
+
+// Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
+// returns it with the respondent's credential, which is not stored and cannot be shown again.
+func (s *Service) Create(ctx context.Context, questionnaireID string, version int, lang string) (Assessment, string, error) {
+	def, ok := s.defs.Latest(questionnaireID)
+	if version > 0 {
+		def, ok = s.defs.Version(questionnaireID, version)
+	}
+	if !ok {
+		return Assessment{}, "", ErrNoQuestionnaire
+	}
+	if lang != "en" {
+		lang = "ja"
+	}
+	token, err := newToken()
+	if err != nil {
+		return Assessment{}, "", err
+	}
+	id, err := newID()
+	if err != nil {
+		return Assessment{}, "", err
+	}
+	now := s.now().UTC()
+	a := Assessment{
+		ID: id, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash, Lang: lang,
+		Status: StatusDraft, Answers: questionnaire.Answers{}, TokenHash: hashToken(token),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateAssessment(ctx, a); err != nil {
+		return Assessment{}, "", err
+	}
+	return a, token, nil
+}
+
+// Open returns the assessment and its definition if token is its credential. A wrong token
+// gives ErrNotFound, as a missing assessment does.
+func (s *Service) Open(ctx context.Context, id, token string) (Assessment, *questionnaire.Definition, error) {
+	a, err := s.store.Assessment(ctx, id)
+	if err != nil {
+		return Assessment{}, nil, err
+	}
+	if token == "" || subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(a.TokenHash)) != 1 {
+		return Assessment{}, nil, ErrNotFound
+	}
+	def, ok := s.defs.Version(a.QuestionnaireID, a.Version)
+	if !ok {
+		return a, nil, ErrDefinitionAbsent
+	}
+	return a, def, nil
+}
+
+// SaveDraft type-checks answers and stores them as the next revision. The respondent's client
+// sends the revision it last saw; a stale one gets a *StaleError, so a second device never
+// overwrites newer answers unknowingly.
+func (s *Service) SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error) {
+	a, def, err := s.Open(ctx, id, token)
+	if err != nil {
+		return 0, err
+	}
+	if a.Status != StatusDraft {
+		return 0, ErrSubmitted
+	}
+	if revision != a.Revision {
+		return 0, &StaleError{Current: a.Revision}
+	}
+	if errs := def.Validate(answers, questionnaire.Draft, lang); errs != nil {
+		return 0, &ValidationError{Fields: errs}
+	}
+	cleaned := make(questionnaire.Answers, len(answers))
+	for k, v := range answers {
+		if v != nil {
+			cleaned[k] = v
+		}
+	}
+	if err := s.store.SaveDraft(ctx, id, revision, cleaned, s.now().UTC()); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return 0, s.conflict(ctx, id)
+		}
+		return 0, err
+	}
+	return revision + 1, nil
+}
+
+// conflict explains why a conditional write matched nothing.
+func (s *Service) conflict(ctx context.Context, id string) error {
+	a, err := s.store.Assessment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.Status != StatusDraft {
+		return ErrSubmitted
+	}
+	return &StaleError{Current: a.Revision}
+}
+
+// Submit validates the saved draft in full and freezes it. Submitting again returns the same
+// submitted assessment and writes nothing.
+func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessment, error) {
+	for range 3 { // a save racing the submit makes us validate the newer answers
+		a, def, err := s.Open(ctx, id, token)
+		if err != nil {
+			return Assessment{}, err
+		}
+		if a.Status == StatusSubmitted {
+			return a, nil
+		}
+		if errs := def.Validate(a.Answers, questionnaire.Submit, lang); errs != nil {
+			return Assessment{}, &ValidationError{Fields: errs}
+		}
+		err = s.store.MarkSubmitted(ctx, id, a.Revision, s.now().UTC())
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return Assessment{}, err
+		}
+		a, err = s.store.Assessment(ctx, id)
+		return a, err
+	}
+	return Assessment{}, ErrConflict
+}
+
+// newToken returns a 256-bit random credential, URL-safe.
+func newToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// hashToken is how credentials are stored. The credential has 256 bits of entropy, so a plain
+// SHA-256 cannot be brute-forced; a slow password hash would add latency to every autosave.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func newID() (string, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}

@@ -1,0 +1,193 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// AssessmentService is the lifecycle the handlers drive.
+type AssessmentService interface {
+	Create(ctx context.Context, questionnaireID string, version int, lang string) (assessment.Assessment, string, error)
+	Open(ctx context.Context, id, token string) (assessment.Assessment, *questionnaire.Definition, error)
+	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
+	Submit(ctx context.Context, id, token, lang string) (assessment.Assessment, error)
+}
+
+type assessments struct{ svc AssessmentService }
+
+type createAssessmentRequest struct {
+	QuestionnaireID string `json:"questionnaire_id"`
+	Version         int    `json:"version"`
+	Lang            string `json:"lang"`
+}
+
+type questionnaireRef struct {
+	ID      string              `json:"id"`
+	Version int                 `json:"version"`
+	Hash    string              `json:"hash"`
+	Title   *questionnaire.Text `json:"title,omitempty"`
+}
+
+type createAssessmentResponse struct {
+	ID              string           `json:"id"`
+	RespondentToken string           `json:"respondent_token"`
+	Revision        int              `json:"revision"`
+	Status          string           `json:"status"`
+	Lang            string           `json:"lang"`
+	Questionnaire   questionnaireRef `json:"questionnaire"`
+}
+
+// assessmentResponse is an assessment as its respondent sees it.
+type assessmentResponse struct {
+	ID            string                `json:"id"`
+	Status        string                `json:"status"`
+	Revision      int                   `json:"revision"`
+	Lang          string                `json:"lang"`
+	Questionnaire questionnaireRef      `json:"questionnaire"`
+	Answers       questionnaire.Answers `json:"answers"`
+	CreatedAt     time.Time             `json:"created_at"`
+	UpdatedAt     time.Time             `json:"updated_at"`
+	SubmittedAt   *time.Time            `json:"submitted_at,omitempty"`
+}
+
+type saveAnswersRequest struct {
+	Answers  questionnaire.Answers `json:"answers"`
+	Revision *int                  `json:"revision"`
+}
+
+func (h assessments) create(c *gin.Context) {
+	var req createAssessmentRequest
+	if err := bindJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	var bad []FieldError
+	if req.QuestionnaireID == "" {
+		bad = append(bad, FieldError{Path: "questionnaire_id", Message: msgFieldRequired.in(language(c))})
+	}
+	if req.Lang != "" && req.Lang != "ja" && req.Lang != "en" {
+		bad = append(bad, FieldError{Path: "lang", Message: msg{"ja または en を指定してください。", "Use ja or en."}.in(language(c))})
+	}
+	if len(bad) > 0 {
+		writeError(c, invalidBody(bad))
+		return
+	}
+	if req.Lang == "" {
+		req.Lang = language(c)
+	}
+	a, token, err := h.svc.Create(c.Request.Context(), req.QuestionnaireID, req.Version, req.Lang)
+	if errors.Is(err, assessment.ErrNoQuestionnaire) {
+		writeError(c, invalidBody([]FieldError{{Path: "questionnaire_id", Message: msg{"指定された調査票（またはその版）はありません。", "There is no such questionnaire (or version)."}.in(language(c))}}))
+		return
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/assessments/"+a.ID)
+	c.JSON(http.StatusCreated, createAssessmentResponse{
+		ID: a.ID, RespondentToken: token, Revision: a.Revision, Status: string(a.Status), Lang: a.Lang,
+		Questionnaire: questionnaireRef{ID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash},
+	})
+}
+
+func (h assessments) get(c *gin.Context) {
+	a, def, err := h.svc.Open(c.Request.Context(), c.Param("id"), bearer(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAssessmentResponse(a, def))
+}
+
+func (h assessments) saveAnswers(c *gin.Context) {
+	var req saveAnswersRequest
+	if err := bindJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	var bad []FieldError
+	if req.Revision == nil {
+		bad = append(bad, FieldError{Path: "revision", Message: msgFieldRequired.in(language(c))})
+	}
+	if req.Answers == nil {
+		bad = append(bad, FieldError{Path: "answers", Message: msgFieldRequired.in(language(c))})
+	}
+	if len(bad) > 0 {
+		writeError(c, invalidBody(bad))
+		return
+	}
+	rev, err := h.svc.SaveDraft(c.Request.Context(), c.Param("id"), bearer(c), *req.Revision, req.Answers, language(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"revision": rev})
+}
+
+func (h assessments) submit(c *gin.Context) {
+	a, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	_, def, err := h.svc.Open(c.Request.Context(), a.ID, bearer(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAssessmentResponse(a, def))
+}
+
+func toAssessmentResponse(a assessment.Assessment, def *questionnaire.Definition) assessmentResponse {
+	r := assessmentResponse{
+		ID: a.ID, Status: string(a.Status), Revision: a.Revision, Lang: a.Lang,
+		Questionnaire: questionnaireRef{ID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash, Title: &def.Title},
+		Answers:       a.Answers, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+	}
+	if !a.SubmittedAt.IsZero() {
+		t := a.SubmittedAt
+		r.SubmittedAt = &t
+	}
+	return r
+}
+
+// bearer returns the credential of "Authorization: Bearer <token>", or "".
+func bearer(c *gin.Context) string {
+	h := c.GetHeader("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// noStore keeps confidential responses out of browser and proxy caches.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// bindJSON decodes the body into v, mapping every failure to a client error.
+func bindJSON(c *gin.Context, v any) error {
+	err := c.ShouldBindJSON(v)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return err
+	case errors.Is(err, io.EOF):
+		return invalidBody([]FieldError{{Path: "", Message: msg{"リクエストの本文が空です。", "The request body is empty."}.in(language(c))}})
+	default:
+		return invalidBody([]FieldError{{Path: jsonErrorPath(err), Message: msg{"JSONとして読み取れないか、型が違います: ", "The body is not valid JSON or has a wrong type: "}.in(language(c)) + err.Error()}})
+	}
+}

@@ -1,0 +1,301 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// call sends a JSON request and decodes the JSON response.
+func (ts *testServer) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		js, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(js)
+	}
+	req, err := http.NewRequest(method, ts.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Accept-Language", "en")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: response is not JSON: %s", method, path, raw)
+		}
+	}
+	return res.StatusCode, out
+}
+
+func errorCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+func errorPaths(body map[string]any) []string {
+	e, _ := body["error"].(map[string]any)
+	fields, _ := e["fields"].([]any)
+	var out []string
+	for _, f := range fields {
+		out = append(out, f.(map[string]any)["path"].(string))
+	}
+	return out
+}
+
+// create starts a draft of mini.yaml and returns its id and credential.
+func (ts *testServer) create(t *testing.T) (string, string) {
+	t.Helper()
+	status, body := ts.call(t, "POST", "/api/v1/assessments", "", map[string]any{"questionnaire_id": "mini", "lang": "en"})
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, body)
+	}
+	id, _ := body["id"].(string)
+	token, _ := body["respondent_token"].(string)
+	if id == "" || len(token) < 40 {
+		t.Fatalf("create returned id %q token %q", id, token)
+	}
+	return id, token
+}
+
+const miniComplete = `{
+  "industry": "manufacturing", "employees": 45, "materials": ["magnets"],
+  "shares": {"magnets": {"CN": 90, "JP": 10}}, "exports": "yes", "gov_owner": 2, "gov_cp": 3
+}`
+
+func TestAssessmentLifecycle(t *testing.T) {
+	ts := startServer(t, nil)
+
+	status, body := ts.call(t, "POST", "/api/v1/assessments", "", map[string]any{"questionnaire_id": "mini", "lang": "ja"})
+	if status != 201 || body["revision"].(float64) != 0 || body["status"] != "draft" {
+		t.Fatalf("create: %d %v", status, body)
+	}
+	q := body["questionnaire"].(map[string]any)
+	if q["id"] != "mini" || q["version"].(float64) != 1 || !strings.HasPrefix(q["hash"].(string), "sha256:") {
+		t.Errorf("questionnaire = %v", q)
+	}
+	id, token := body["id"].(string), body["respondent_token"].(string)
+	path := "/api/v1/assessments/" + id
+
+	// Nobody without the credential learns that the draft exists.
+	for _, tok := range []string{"", "wrong-token", token + "x"} {
+		if status, body := ts.call(t, "GET", path, tok, nil); status != 404 || errorCode(body) != "not_found" {
+			t.Errorf("GET with token %q: %d %v", tok, status, body)
+		}
+		if status, _ := ts.call(t, "PUT", path+"/answers", tok, `{"answers":{},"revision":0}`); status != 404 {
+			t.Errorf("PUT with token %q: %d", tok, status)
+		}
+	}
+	if status, _ := ts.call(t, "GET", "/api/v1/assessments/doesnotexist", token, nil); status != 404 {
+		t.Errorf("GET of another id with a valid token: %d", status)
+	}
+
+	status, body = ts.call(t, "GET", path, token, nil)
+	if status != 200 || body["status"] != "draft" || body["lang"] != "ja" || len(body["answers"].(map[string]any)) != 0 {
+		t.Fatalf("GET: %d %v", status, body)
+	}
+
+	// Save a partial draft, then a second one.
+	status, body = ts.call(t, "PUT", path+"/answers", token, `{"answers":{"industry":"retail"},"revision":0}`)
+	if status != 200 || body["revision"].(float64) != 1 {
+		t.Fatalf("save 1: %d %v", status, body)
+	}
+	// A second device still at revision 0 is told, and overwrites nothing.
+	status, body = ts.call(t, "PUT", path+"/answers", token, `{"answers":{"industry":"manufacturing"},"revision":0}`)
+	if status != 409 || errorCode(body) != "stale_revision" || body["error"].(map[string]any)["revision"].(float64) != 1 {
+		t.Fatalf("stale save: %d %v", status, body)
+	}
+	// A badly typed answer is refused with its question named, and nothing changes.
+	status, body = ts.call(t, "PUT", path+"/answers", token, `{"answers":{"industry":"manufacturing","employees":"many","colour":"red"},"revision":1}`)
+	if status != 422 || errorCode(body) != "validation_failed" || strings.Join(errorPaths(body), ",") != "colour,employees" {
+		t.Fatalf("invalid save: %d %v", status, body)
+	}
+	status, body = ts.call(t, "GET", path, token, nil)
+	if body["revision"].(float64) != 1 || body["answers"].(map[string]any)["industry"] != "retail" {
+		t.Fatalf("after refused saves: %v", body)
+	}
+
+	// Submitting an incomplete draft lists what is missing.
+	status, body = ts.call(t, "POST", path+"/submit", token, nil)
+	if status != 422 || errorCode(body) != "validation_failed" {
+		t.Fatalf("incomplete submit: %d %v", status, body)
+	}
+	if got := strings.Join(errorPaths(body), ","); got != "employees,materials,exports,gov_owner" {
+		t.Errorf("missing answers reported: %s", got)
+	}
+
+	status, _ = ts.call(t, "PUT", path+"/answers", token, `{"answers":`+miniComplete+`,"revision":1}`)
+	if status != 200 {
+		t.Fatalf("complete save: %d", status)
+	}
+	status, body = ts.call(t, "POST", path+"/submit", token, nil)
+	if status != 200 || body["status"] != "submitted" || body["submitted_at"] == nil {
+		t.Fatalf("submit: %d %v", status, body)
+	}
+	first := body["submitted_at"]
+
+	// Submitting again returns the same submission.
+	status, body = ts.call(t, "POST", path+"/submit", token, nil)
+	if status != 200 || body["submitted_at"] != first || body["revision"].(float64) != 2 {
+		t.Fatalf("second submit: %d %v", status, body)
+	}
+	// A submitted assessment cannot be edited.
+	status, body = ts.call(t, "PUT", path+"/answers", token, `{"answers":{"industry":"retail"},"revision":2}`)
+	if status != 409 || errorCode(body) != "already_submitted" {
+		t.Fatalf("edit after submit: %d %v", status, body)
+	}
+	status, body = ts.call(t, "GET", path, token, nil)
+	if body["status"] != "submitted" || body["answers"].(map[string]any)["industry"] != "manufacturing" {
+		t.Fatalf("after submit: %v", body)
+	}
+}
+
+func TestAssessmentBadRequests(t *testing.T) {
+	ts := startServer(t, nil)
+	id, token := ts.create(t)
+	path := "/api/v1/assessments/" + id
+	for _, sc := range []struct {
+		name, method, path, token string
+		body                      any
+		status                    int
+		code                      string
+		field                     string
+	}{
+		{"no questionnaire", "POST", "/api/v1/assessments", "", `{"lang":"en"}`, 400, "invalid_body", "questionnaire_id"},
+		{"unknown questionnaire", "POST", "/api/v1/assessments", "", `{"questionnaire_id":"nope"}`, 400, "invalid_body", "questionnaire_id"},
+		{"unknown version", "POST", "/api/v1/assessments", "", `{"questionnaire_id":"mini","version":9}`, 400, "invalid_body", "questionnaire_id"},
+		{"bad lang", "POST", "/api/v1/assessments", "", `{"questionnaire_id":"mini","lang":"fr"}`, 400, "invalid_body", "lang"},
+		{"not JSON", "POST", "/api/v1/assessments", "", `{"questionnaire_id":`, 400, "invalid_body", ""},
+		{"wrong JSON type", "POST", "/api/v1/assessments", "", `{"questionnaire_id":5}`, 400, "invalid_body", "questionnaire_id"},
+		{"empty body", "POST", "/api/v1/assessments", "", nil, 400, "invalid_body", ""},
+		{"no revision", "PUT", path + "/answers", token, `{"answers":{}}`, 400, "invalid_body", "revision"},
+		{"no answers", "PUT", path + "/answers", token, `{"revision":0}`, 400, "invalid_body", "answers"},
+		{"answers not an object", "PUT", path + "/answers", token, `{"answers":[1],"revision":0}`, 400, "invalid_body", "answers"},
+		{"oversized answers", "PUT", path + "/answers", token, `{"revision":0,"answers":{"gov_note":"` + strings.Repeat("x", testBodyLimit) + `"}}`, 413, "body_too_large", ""},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			status, body := ts.call(t, sc.method, sc.path, sc.token, sc.body)
+			if status != sc.status || errorCode(body) != sc.code {
+				t.Fatalf("%d %v, want %d %s", status, body, sc.status, sc.code)
+			}
+			if sc.field != "" && !strings.Contains(strings.Join(errorPaths(body), ","), sc.field) {
+				t.Errorf("fields %v do not name %s", errorPaths(body), sc.field)
+			}
+		})
+	}
+	// None of it touched the draft.
+	if _, body := ts.call(t, "GET", path, token, nil); body["revision"].(float64) != 0 {
+		t.Errorf("draft changed: %v", body)
+	}
+}
+
+// TestConcurrentSaves: many devices save on the same revision at once; exactly one wins and the
+// others are told the revision is stale.
+func TestConcurrentSaves(t *testing.T) {
+	ts := startServer(t, nil)
+	id, token := ts.create(t)
+	const n = 8
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _ = ts.call(t, "PUT", "/api/v1/assessments/"+id+"/answers", token,
+				map[string]any{"revision": 0, "answers": map[string]any{"employees": i}})
+		}()
+	}
+	wg.Wait()
+	ok, stale := 0, 0
+	for _, s := range statuses {
+		switch s {
+		case 200:
+			ok++
+		case 409:
+			stale++
+		}
+	}
+	if ok != 1 || stale != n-1 {
+		t.Fatalf("statuses %v: want one 200 and %d 409", statuses, n-1)
+	}
+	if _, body := ts.call(t, "GET", "/api/v1/assessments/"+id, token, nil); body["revision"].(float64) != 1 {
+		t.Errorf("revision after the race: %v", body["revision"])
+	}
+}
+
+func TestAnswersNeverLogged(t *testing.T) {
+	ts := startServer(t, nil)
+	id, token := ts.create(t)
+	const secret = "ShenzhenSoleSrc"
+	status, _ := ts.call(t, "PUT", "/api/v1/assessments/"+id+"/answers?lang=en", token,
+		map[string]any{"revision": 0, "answers": map[string]any{"gov_note": secret, "gov_owner": 1}})
+	if status != 200 {
+		t.Fatal(status)
+	}
+	ts.call(t, "PUT", "/api/v1/assessments/"+id+"/answers", token, map[string]any{"revision": 0, "answers": map[string]any{"employees": secret}})
+	if strings.Contains(ts.Log.String(), secret) || strings.Contains(ts.Log.String(), token) {
+		t.Errorf("the log holds an answer or a credential:\n%s", ts.Log.String())
+	}
+}
+
+func TestQuestionnaireEndpoints(t *testing.T) {
+	ts := startServer(t, nil)
+	status, body := ts.call(t, "GET", "/api/v1/questionnaires", "", nil)
+	if status != 200 {
+		t.Fatal(status)
+	}
+	found := false
+	for _, q := range body["questionnaires"].([]any) {
+		if m := q.(map[string]any); m["id"] == "mini" && m["latest"] == true && m["questions"].(float64) == 12 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("mini v1 not listed: %v", body)
+	}
+
+	status, body = ts.call(t, "GET", "/api/v1/questionnaires/mini?format=native", "", nil)
+	if status != 200 || body["id"] != "mini" || len(body["sections"].([]any)) != 2 {
+		t.Fatalf("native: %d", status)
+	}
+	status, body = ts.call(t, "GET", "/api/v1/questionnaires/mini?format=surveyjs&lang=en", "", nil)
+	if status != 200 || body["locale"] != "en" || body["title"] != "Test questionnaire" {
+		t.Fatalf("surveyjs: %d %v", status, body["title"])
+	}
+	pages := body["pages"].([]any)
+	cp := pages[1].(map[string]any)["elements"].([]any)[1].(map[string]any)
+	if cp["visibleIf"] != "(({exports} anyof ['yes']) or ({employees} >= 300))" {
+		t.Errorf("visibleIf = %v", cp["visibleIf"])
+	}
+	status, body = ts.call(t, "GET", "/api/v1/questionnaires/mini?format=xml&lang=fr", "", nil)
+	if status != 400 || strings.Join(errorPaths(body), ",") != "format,lang" {
+		t.Errorf("bad query: %d %v", status, body)
+	}
+	if status, _ := ts.call(t, "GET", "/api/v1/questionnaires/nope", "", nil); status != 404 {
+		t.Errorf("unknown questionnaire: %d", status)
+	}
+}

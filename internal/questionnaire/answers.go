@@ -1,0 +1,486 @@
+package questionnaire
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Answers maps question ids to answer values as decoded from JSON: string, float64, []any,
+// map[string]any. See DESIGN.md, "Answer values".
+type Answers map[string]any
+
+// Mode says how strictly answers are checked.
+type Mode int
+
+const (
+	// Draft checks each value's type and range only: a respondent saves work in progress.
+	Draft Mode = iota
+	// Submit also checks visibility and completeness: no answer to a hidden question, every
+	// visible required question answered.
+	Submit
+)
+
+// FieldError is one problem with one answer.
+type FieldError struct {
+	Question string `json:"path"`
+	Message  string `json:"message"`
+}
+
+// defaultMaxLength bounds text answers that set no max_length.
+const defaultMaxLength = 2000
+
+// Validate checks answers against the definition and returns the problems, in questionnaire
+// order, with messages in lang ("ja" or "en"). A nil result means the answers are acceptable.
+func (d *Definition) Validate(a Answers, mode Mode, lang string) []FieldError {
+	var errs []FieldError
+	add := func(q string, m msg, args ...any) {
+		errs = append(errs, FieldError{Question: q, Message: m.format(lang, args...)})
+	}
+
+	var unknown []string
+	for id := range a {
+		if _, ok := d.byID[id]; !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	sort.Strings(unknown)
+	for _, id := range unknown {
+		add(id, msgUnknown)
+	}
+
+	// Type errors first: an invalid answer must not decide what else is shown or required.
+	type problem struct {
+		m    *msg
+		args []any
+	}
+	invalid := map[string]problem{}
+	valid := make(Answers, len(a))
+	for id, v := range a {
+		q, ok := d.byID[id]
+		if !ok || v == nil {
+			continue
+		}
+		if m, args := q.check(v); m != nil {
+			invalid[id] = problem{m, args}
+			continue
+		}
+		valid[id] = v
+	}
+
+	vis := d.visibility(valid)
+	// A question whose visibility turns on an invalid answer is neither hidden nor required
+	// until that answer is fixed: reporting it would only repeat the first error.
+	undecided := map[string]bool{}
+	var decide func(q *Question) bool
+	decide = func(q *Question) bool {
+		if v, ok := undecided[q.ID]; ok {
+			return v
+		}
+		undecided[q.ID] = false
+		if q.ShowIf != nil {
+			for _, r := range q.ShowIf.refs(nil) {
+				_, bad := invalid[r]
+				if rq := d.byID[r]; bad || (rq != nil && decide(rq)) {
+					undecided[q.ID] = true
+				}
+			}
+		}
+		return undecided[q.ID]
+	}
+	for _, q := range d.Questions() {
+		v, answered := a[q.ID]
+		answered = answered && v != nil // JSON null: no answer
+		p, bad := invalid[q.ID]
+		settled := mode == Submit && !decide(q)
+		switch {
+		case settled && answered && !vis[q.ID]:
+			add(q.ID, msgHidden)
+		case settled && !answered && vis[q.ID] && q.Required:
+			add(q.ID, msgRequired)
+		case bad:
+			add(q.ID, *p.m, p.args...)
+		case answered && mode == Submit && q.ItemsFrom != "":
+			// Shares per item must match the items selected, once that answer is itself valid.
+			if _, itemsBad := invalid[q.ItemsFrom]; !itemsBad {
+				if m, args := q.checkItems(v, a); m != nil {
+					add(q.ID, *m, args...)
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// check returns the problem with one value, or nil.
+func (q *Question) check(v any) (*msg, []any) {
+	if s, ok := v.(string); ok {
+		if s == NA && q.AllowNA {
+			return nil, nil
+		}
+		if s == DontKnow && q.DontKnow {
+			return nil, nil
+		}
+	}
+	switch q.Type {
+	case TypeSingle:
+		s, ok := v.(string)
+		if !ok {
+			return &msgWantOption, nil
+		}
+		if _, ok := q.Option(s); !ok {
+			return &msgNoSuchOption, []any{s}
+		}
+	case TypeMulti:
+		list, ok := v.([]any)
+		if !ok {
+			return &msgWantOptions, nil
+		}
+		if len(list) == 0 {
+			return &msgEmptyChoice, nil
+		}
+		seen := map[string]bool{}
+		for _, it := range list {
+			s, ok := it.(string)
+			if !ok {
+				return &msgWantOptions, nil
+			}
+			o, ok := q.Option(s)
+			if !ok {
+				return &msgNoSuchOption, []any{s}
+			}
+			if seen[s] {
+				return &msgDuplicate, []any{s}
+			}
+			seen[s] = true
+			if o.Exclusive && len(list) > 1 {
+				return &msgExclusive, []any{o.Label}
+			}
+		}
+	case TypeScale:
+		f, ok := v.(float64)
+		if !ok || f != math.Trunc(f) || f < 0 || f > ScaleMax {
+			return &msgWantLevel, nil
+		}
+	case TypeNumber, TypePercent:
+		f, ok := v.(float64)
+		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+			return &msgWantNumber, nil
+		}
+		lo, hi := q.bounds()
+		if f < lo || f > hi {
+			return &msgRange, []any{lo, hi}
+		}
+		if q.Integer && f != math.Trunc(f) {
+			return &msgWantInteger, nil
+		}
+	case TypeText:
+		s, ok := v.(string)
+		if !ok {
+			return &msgWantText, nil
+		}
+		if !utf8.ValidString(s) {
+			return &msgWantText, nil
+		}
+		if n, limit := utf8.RuneCountInString(s), q.maxLength(); n > limit {
+			return &msgTooLong, []any{limit}
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+				return &msgControlChar, nil
+			}
+		}
+	case TypeCountryShares:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return &msgWantShares, nil
+		}
+		if q.ItemsFrom == "" {
+			return checkShares(obj, "")
+		}
+		items := make([]string, 0, len(obj))
+		for k := range obj {
+			items = append(items, k)
+		}
+		sort.Strings(items)
+		for _, item := range items {
+			src := q.itemsQuestion
+			if src != nil {
+				if o, ok := src.Option(item); !ok || o.Exclusive {
+					return &msgNoSuchItem, []any{item}
+				}
+			}
+			shares, ok := obj[item].(map[string]any)
+			if !ok {
+				return &msgWantShares, nil
+			}
+			if m, args := checkShares(shares, item); m != nil {
+				return m, args
+			}
+		}
+	}
+	return nil, nil
+}
+
+// checkShares checks one set of country shares: ISO codes, each share 0..100, sum ≤ 100.
+func checkShares(shares map[string]any, item string) (*msg, []any) {
+	if len(shares) == 0 {
+		return &msgEmptyShares, []any{item}
+	}
+	codes := make([]string, 0, len(shares))
+	for c := range shares {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	sum := 0.0
+	for _, c := range codes {
+		if !IsCountry(c) {
+			return &msgBadCountry, []any{c}
+		}
+		f, ok := shares[c].(float64)
+		if !ok || math.IsNaN(f) || f <= 0 || f > 100 {
+			return &msgBadShare, []any{c}
+		}
+		sum += f
+	}
+	if sum > 100+1e-9 {
+		return &msgShareSum, []any{sum}
+	}
+	return nil, nil
+}
+
+func (q *Question) bounds() (float64, float64) {
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if q.Type == TypePercent {
+		lo, hi = 0, 100
+	}
+	if q.Min != nil {
+		lo = *q.Min
+	}
+	if q.Max != nil {
+		hi = *q.Max
+	}
+	return lo, hi
+}
+
+func (q *Question) maxLength() int {
+	if q.MaxLength > 0 {
+		return q.MaxLength
+	}
+	return defaultMaxLength
+}
+
+// checkItems checks that shares are given only for the items selected in q.ItemsFrom and, when
+// the question is required, for every one of them.
+func (q *Question) checkItems(v any, a Answers) (*msg, []any) {
+	obj, _ := v.(map[string]any)
+	selected := selectedOptions(a[q.ItemsFrom])
+	items := make([]string, 0, len(obj))
+	for k := range obj {
+		items = append(items, k)
+	}
+	sort.Strings(items)
+	for _, item := range items {
+		if !slices.Contains(selected, item) {
+			return &msgItemNotSelected, []any{item}
+		}
+	}
+	if !q.Required {
+		return nil, nil
+	}
+	var missing []string
+	for _, s := range selectedOptions(a[q.ItemsFrom]) {
+		if o, ok := q.itemsQuestion.Option(s); ok && o.Exclusive {
+			continue
+		}
+		if _, ok := obj[s]; !ok {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) > 0 {
+		return &msgItemsMissing, []any{missing}
+	}
+	return nil, nil
+}
+
+// selectedOptions returns the options selected in a multi answer (nil for anything else).
+func selectedOptions(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, it := range list {
+		if s, ok := it.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// visibility decides which questions are shown for these answers. A question whose show-if
+// reads a hidden question sees that question as unanswered.
+func (d *Definition) visibility(a Answers) map[string]bool {
+	vis := make(map[string]bool, len(d.byID))
+	var visible func(id string) bool
+	visible = func(id string) bool {
+		if v, ok := vis[id]; ok {
+			return v
+		}
+		q := d.byID[id]
+		vis[id] = true // guards recursion; definitions are acyclic (checked at load)
+		if q != nil && q.ShowIf != nil {
+			vis[id] = q.ShowIf.Holds(env{a: a, visible: visible})
+		}
+		return vis[id]
+	}
+	for id := range d.byID {
+		visible(id)
+	}
+	return vis
+}
+
+// Visible reports which questions are shown for these answers.
+func (d *Definition) Visible(a Answers) map[string]bool { return d.visibility(a) }
+
+// Env is what a condition reads: the answers of visible questions and the firm's size band.
+type Env interface {
+	// Answer returns the answer to a question, or false when it is unanswered or hidden.
+	Answer(id string) (any, bool)
+	// SizeBand returns small_scale, sme or large ("" when unknown).
+	SizeBand() string
+}
+
+type env struct {
+	a       Answers
+	visible func(string) bool
+	band    string
+}
+
+func (e env) Answer(id string) (any, bool) {
+	if e.visible != nil && !e.visible(id) {
+		return nil, false
+	}
+	v, ok := e.a[id]
+	return v, ok && v != nil
+}
+
+func (e env) SizeBand() string { return e.band }
+
+// NewEnv returns the Env of a validated submission: answers of hidden questions are ignored.
+func (d *Definition) NewEnv(a Answers, sizeBand string) Env {
+	vis := d.visibility(a)
+	return env{a: a, visible: func(id string) bool { return vis[id] }, band: sizeBand}
+}
+
+// Holds evaluates the condition.
+func (c Condition) Holds(e Env) bool {
+	switch {
+	case len(c.All) > 0:
+		for _, s := range c.All {
+			if !s.Holds(e) {
+				return false
+			}
+		}
+		return true
+	case len(c.Any) > 0:
+		for _, s := range c.Any {
+			if s.Holds(e) {
+				return true
+			}
+		}
+		return false
+	case c.Not != nil:
+		return !c.Not.Holds(e)
+	case len(c.SizeBand) > 0:
+		return slices.Contains(c.SizeBand, e.SizeBand())
+	}
+	v, ok := e.Answer(c.Question)
+	if c.Op == OpNotAnswered {
+		return !ok || v == NA
+	}
+	if !ok {
+		return false
+	}
+	switch c.Op {
+	case OpAnswered:
+		return v != NA
+	case OpIn, OpNotIn:
+		vals := selectedOptions(v)
+		if s, isStr := v.(string); isStr {
+			vals = []string{s}
+		}
+		any := false
+		for _, x := range vals {
+			if slices.Contains(c.Values, x) {
+				any = true
+				break
+			}
+		}
+		if c.Op == OpIn {
+			return any
+		}
+		return len(vals) > 0 && !any
+	case OpGTE, OpLTE, OpGT, OpLT:
+		f, isNum := v.(float64)
+		if !isNum || c.Value == nil {
+			return false
+		}
+		switch c.Op {
+		case OpGTE:
+			return f >= *c.Value
+		case OpLTE:
+			return f <= *c.Value
+		case OpGT:
+			return f > *c.Value
+		default:
+			return f < *c.Value
+		}
+	}
+	return false
+}
+
+// msg is a validation message in both languages; %v verbs take the same arguments in each.
+type msg struct{ ja, en string }
+
+func (m msg) format(lang string, args ...any) string {
+	for i, a := range args {
+		if t, ok := a.(Text); ok {
+			args[i] = t.In(lang)
+		}
+	}
+	if lang == "en" {
+		return fmt.Sprintf(m.en, args...)
+	}
+	return fmt.Sprintf(m.ja, args...)
+}
+
+var (
+	msgUnknown         = msg{"この質問はこの調査票にありません。", "There is no such question in this questionnaire."}
+	msgHidden          = msg{"この質問は、ほかの回答により表示されない質問のため、回答できません。", "This question is not shown for your other answers, so it cannot be answered."}
+	msgRequired        = msg{"この質問は回答が必須です。", "This question must be answered."}
+	msgItemsMissing    = msg{"選択した次の項目について、国別の割合を入力してください: %v", "Enter the shares by country for these selected items: %v"}
+	msgWantOption      = msg{"選択肢を一つ選んでください。", "Choose one of the options."}
+	msgWantOptions     = msg{"選択肢のリストで回答してください。", "Answer with a list of options."}
+	msgNoSuchOption    = msg{"「%v」はこの質問の選択肢にありません。", "%q is not an option of this question."}
+	msgEmptyChoice     = msg{"少なくとも一つ選んでください。", "Choose at least one option."}
+	msgDuplicate       = msg{"「%v」が重複しています。", "%q is chosen twice."}
+	msgExclusive       = msg{"「%v」はほかの選択肢と同時には選べません。", "%q cannot be combined with other options."}
+	msgWantLevel       = msg{"0から4までの整数で回答してください。", "Answer with a whole number from 0 to 4."}
+	msgWantNumber      = msg{"数値で回答してください。", "Answer with a number."}
+	msgRange           = msg{"%vから%vまでの範囲で入力してください。", "Enter a value from %v to %v."}
+	msgWantInteger     = msg{"整数で入力してください。", "Enter a whole number."}
+	msgWantText        = msg{"文字列で回答してください。", "Answer with text."}
+	msgTooLong         = msg{"%v文字以内で入力してください。", "Use at most %v characters."}
+	msgControlChar     = msg{"使用できない制御文字が含まれています。", "The text contains control characters that are not allowed."}
+	msgWantShares      = msg{"国コードと割合(%%)の組で回答してください。例: {\"CN\":60,\"VN\":25}", "Answer with country codes and shares in %%, e.g. {\"CN\":60,\"VN\":25}."}
+	msgEmptyShares     = msg{"「%v」の国別の割合が空です。", "The shares by country for %q are empty."}
+	msgBadCountry      = msg{"「%v」はISO 3166-1の2文字の国コードではありません。", "%q is not an ISO 3166-1 alpha-2 country code."}
+	msgBadShare        = msg{"「%v」の割合は0より大きく100以下の数値にしてください。", "The share of %q must be a number above 0 and at most 100."}
+	msgShareSum        = msg{"割合の合計が%vになっています。合計は100以下にしてください。", "The shares add up to %v; they must add up to at most 100."}
+	msgNoSuchItem      = msg{"「%v」は国別割合を入力できる項目ではありません。", "%q is not an item whose shares can be given."}
+	msgItemNotSelected = msg{"「%v」は前の質問で選択されていません。", "%q was not selected in the earlier question."}
+)
