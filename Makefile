@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 HAS_WEB := $(wildcard frontend/package.json)
 
-.PHONY: run build web test test-go test-web vet lint bench fuzz clean
+.PHONY: run build web test test-go test-fuzz test-web vet lint bench fuzz clean
 
 run: build
 	./$(BIN) serve
@@ -20,13 +20,18 @@ ifneq ($(HAS_WEB),)
 	touch frontend/dist/.gitkeep
 endif
 
-test: vet test-go test-web
+test: vet test-go test-fuzz test-web
 
 vet:
 	$(GO) vet ./...
 
 test-go:
 	$(GO) test -race -count=1 ./...
+
+# A short, bounded fuzzing run of each target on every test; `make fuzz` runs longer.
+FUZZTIME ?= 10s
+test-fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./internal/questionnaire/
 
 test-web:
 ifneq ($(HAS_WEB),)
@@ -41,7 +46,7 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
 fuzz:
-	@echo "no fuzz targets yet"
+	$(MAKE) test-fuzz FUZZTIME=5m
 
 clean:
 	rm -rf bin

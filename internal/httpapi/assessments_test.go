@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -297,5 +298,37 @@ func TestQuestionnaireEndpoints(t *testing.T) {
 	}
 	if status, _ := ts.call(t, "GET", "/api/v1/questionnaires/nope", "", nil); status != 404 {
 		t.Errorf("unknown questionnaire: %d", status)
+	}
+}
+
+// TestExampleFirmsSubmit runs each example firm of examples/answers through the API as a
+// respondent would: create a draft of esr, save the answers, submit.
+func TestExampleFirmsSubmit(t *testing.T) {
+	ts := startServer(t, nil)
+	for _, name := range []string{"small-sme", "mid-exporter", "large-firm"} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile("../../examples/answers/" + name + ".json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, body := ts.call(t, "POST", "/api/v1/assessments", "", `{"questionnaire_id":"esr"}`)
+			if status != 201 {
+				t.Fatalf("create: %d %v", status, body)
+			}
+			id, token := body["id"].(string), body["respondent_token"].(string)
+			status, body = ts.call(t, "PUT", "/api/v1/assessments/"+id+"/answers", token, `{"revision":0,"answers":`+string(raw)+`}`)
+			if status != 200 {
+				t.Fatalf("save: %d %v", status, body)
+			}
+			status, body = ts.call(t, "POST", "/api/v1/assessments/"+id+"/submit", token, nil)
+			if status != 200 || body["status"] != "submitted" {
+				t.Fatalf("submit: %d %v", status, body)
+			}
+			var want map[string]any
+			_ = json.Unmarshal(raw, &want)
+			if got := body["answers"].(map[string]any); len(got) != len(want) {
+				t.Errorf("stored %d answers, sent %d", len(got), len(want))
+			}
+		})
 	}
 }

@@ -198,7 +198,7 @@ func (q *Question) check(v any) (*msg, []any) {
 		if !ok {
 			return &msgWantShares, nil
 		}
-		if q.ItemsFrom == "" {
+		if q.ItemsFrom == "" || len(obj) == 0 {
 			return checkShares(obj, "")
 		}
 		items := make([]string, 0, len(obj))
