@@ -370,11 +370,40 @@ func (e env) Answer(id string) (any, bool) {
 
 func (e env) SizeBand() string { return e.band }
 
-// NewEnv returns the Env of a validated submission: answers of hidden questions are ignored.
-func (d *Definition) NewEnv(a Answers, sizeBand string) Env {
-	vis := d.visibility(a)
-	return env{a: a, visible: func(id string) bool { return vis[id] }, band: sizeBand}
+// Submission is a validated submission as conditions read it: answers of hidden questions are
+// ignored. Visibility is decided once, when it is made.
+type Submission struct {
+	answers Answers
+	vis     map[string]bool
+	band    string
 }
+
+// NewEnv returns the submission's Env for a firm of sizeBand ("" when not yet known).
+func (d *Definition) NewEnv(a Answers, sizeBand string) *Submission {
+	return &Submission{answers: a, vis: d.visibility(a), band: sizeBand}
+}
+
+// WithSizeBand returns the same submission for a firm of another size band.
+func (s *Submission) WithSizeBand(band string) *Submission {
+	c := *s
+	c.band = band
+	return &c
+}
+
+// Answer returns the answer to a visible question.
+func (s *Submission) Answer(id string) (any, bool) {
+	if !s.vis[id] {
+		return nil, false
+	}
+	v, ok := s.answers[id]
+	return v, ok && v != nil
+}
+
+// SizeBand returns the firm's size band.
+func (s *Submission) SizeBand() string { return s.band }
+
+// Visible reports whether a question is shown.
+func (s *Submission) Visible(id string) bool { return s.vis[id] }
 
 // Holds evaluates the condition.
 func (c Condition) Holds(e Env) bool {

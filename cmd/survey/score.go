@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/esready/esready/internal/config"
+	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
+)
+
+// scoreFile is `survey score FILE`: it validates an answer file (the "answers" object of the
+// API, e.g. examples/answers/small-sme.json) as a submission and prints its scores. Without a
+// database there are no peers, so the benchmark is the published survey figures.
+func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("survey score", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	asJSON := fset.Bool("json", false, "print the result as JSON")
+	qid := fset.String("questionnaire", "esr", "questionnaire id")
+	version := fset.Int("version", 0, "questionnaire version (default: the latest)")
+	lang := fset.String("lang", "ja", "language of the readable output: ja or en")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "usage: survey score [--json] [--lang ja|en] [--questionnaire ID] [--version N] FILE")
+		fset.PrintDefaults()
+	}
+	// Accept flags after the file name too: survey score FILE --json.
+	var files []string
+	for len(args) > 0 {
+		if err := fset.Parse(args); err != nil {
+			return err
+		}
+		if fset.NArg() == 0 {
+			break
+		}
+		files, args = append(files, fset.Arg(0)), fset.Args()[1:]
+	}
+	if len(files) != 1 {
+		fset.Usage()
+		return errors.New("give exactly one answer file")
+	}
+	if *lang != "ja" && *lang != "en" {
+		return fmt.Errorf("--lang must be ja or en, not %q", *lang)
+	}
+
+	cfg, err := config.Load(nil, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defs, err := loadQuestionnaires(cfg)
+	if err != nil {
+		return err
+	}
+	def, ok := defs.Latest(*qid)
+	if *version > 0 {
+		def, ok = defs.Version(*qid, *version)
+	}
+	if !ok {
+		return fmt.Errorf("no questionnaire %s (version %d)", *qid, *version)
+	}
+	baselines, err := loadBaselines(cfg, defs)
+	if err != nil {
+		return err
+	}
+
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		return err
+	}
+	var answers questionnaire.Answers
+	if err := json.Unmarshal(raw, &answers); err != nil {
+		return fmt.Errorf("%s: not a JSON object of answers: %w", files[0], err)
+	}
+	if errs := def.Validate(answers, questionnaire.Submit, *lang); errs != nil {
+		for _, e := range errs {
+			fmt.Fprintf(stderr, "%s: %s: %s\n", files[0], e.Question, e.Message)
+		}
+		return fmt.Errorf("%d answer(s) invalid", len(errs))
+	}
+	r := scoring.Score(def, answers)
+	b := scoring.NewPopulation(nil).Benchmark(r, "", scoring.DefaultPeerK)
+	b.Published = scoring.Compare(baselines, def, def.NewEnv(answers, r.SizeBand), r.SizeBand)
+	r.Benchmark = &b
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	printResult(stdout, r, *lang)
+	return nil
+}
+
+// loadBaselines reads the published survey figures and checks them against the latest esr.
+func loadBaselines(cfg config.Config, defs *questionnaire.Registry) ([]scoring.Baseline, error) {
+	def, ok := defs.Latest("esr")
+	if !ok {
+		return nil, nil
+	}
+	data, err := fs.ReadFile(cfg.Files, "benchmarks/published.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scoring.ParseBaselines(data, "benchmarks/published.yaml", def)
+}
+
+// printResult writes the result as a readable table.
+func printResult(w io.Writer, r scoring.Result, lang string) {
+	ja := lang == "ja"
+	pick := func(jaText, en string) string {
+		if ja {
+			return jaText
+		}
+		return en
+	}
+	num := func(f *float64) string {
+		if f == nil {
+			return pick("対象不足", "insufficient coverage")
+		}
+		return fmt.Sprintf("%.1f", *f)
+	}
+	level := scoring.Levels[r.Overall.Level-1]
+	fmt.Fprintf(w, "%s: %s\n", pick("企業規模", "Size band"), r.Size.Rule.In(lang))
+	fmt.Fprintf(w, "%s: %s / 100 — %s %d「%s」", pick("総合スコア", "Overall"), num(r.Overall.Score), pick("レベル", "level"), r.Overall.Level, level.Name.In(lang))
+	if r.Overall.Capped {
+		fmt.Fprintf(w, pick("（必須項目が0点のためレベル%dが上限: %s）", " (held at level %d while essential items score 0: %s)"), scoring.CapLevel, strings.Join(r.Overall.CappedBy, ", "))
+	}
+	fmt.Fprintf(w, "\n  %s\n\n", r.Overall.Description.In(lang))
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, pick("分野\tスコア\tカバー率\t得点/満点", "Domain\tScore\tCoverage\tPoints/max"))
+	for _, d := range r.Domains {
+		fmt.Fprintf(tw, "%s\t%s\t%.0f%%\t%g/%g\n", d.Title.In(lang), num(d.Score), 100*d.Coverage, d.Points, d.MaxPoints)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\n%s: %s\n", pick("エクスポージャー", "Exposure"), r.Exposure.Level)
+	for _, reason := range r.Exposure.Reasons {
+		fmt.Fprintf(w, "  - %s\n", reason.In(lang))
+	}
+	if len(r.Exposure.Materials) > 0 {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, pick("  品目\tHHI\t最大の調達国\tシェア", "  Material\tHHI\tTop country\tShare"))
+		for _, m := range r.Exposure.Materials {
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%g%%\n", m.Label.In(lang), m.HHI, m.TopCountry, m.TopShare)
+		}
+		tw.Flush()
+	}
+	if r.Benchmark != nil && len(r.Benchmark.Published) > 0 {
+		fmt.Fprintf(w, "\n%s\n", pick("公表調査との比較", "Compared with published surveys"))
+		for _, c := range r.Benchmark.Published {
+			fmt.Fprintf(w, "  - %s [%s]\n", c.Text.In(lang), c.Source)
+		}
+	}
+	if len(r.FindOut) > 0 {
+		fmt.Fprintf(w, "\n%s: %s\n", pick("確認が必要な項目（わからない）", "To find out (don't know)"), strings.Join(r.FindOut, ", "))
+	}
+}

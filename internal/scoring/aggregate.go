@@ -1,0 +1,540 @@
+package scoring
+
+import (
+	"math"
+	"sort"
+
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// DefaultCellK is the fewest firms an aggregate cell may show.
+const DefaultCellK = 5
+
+// Dimensions a campaign aggregate is split by. "all" is the whole set.
+const (
+	DimAll        = "all"
+	DimSizeBand   = "size_band"
+	DimSector     = "sector"
+	DimPrefecture = "prefecture"
+)
+
+var dimensions = [...]string{DimAll, DimSizeBand, DimSector, DimPrefecture}
+
+// Row is one submission as an aggregate reads it.
+type Row struct {
+	Band       string
+	Sector     string
+	Prefecture string
+	Answers    questionnaire.Answers
+	Overall    *float64
+	Domains    map[string]float64
+}
+
+// Aggregator folds submissions one at a time. Its memory depends on the questionnaire and the
+// number of groups (bands, sectors, prefectures), never on the number of submissions: it keeps
+// counts and 101-bin score histograms, not rows.
+type Aggregator struct {
+	def       *questionnaire.Definition
+	questions []*questionnaire.Question
+	columns   [][]string       // per question: the answer values counted, in order
+	colIndex  []map[string]int // per question: answer value → column
+	metrics   []string         // metricOverall, then the domains in order
+	n         int
+	// groups[dim] numbers each group of a dimension as it first appears.
+	groups [len(dimensions)]map[string]int
+	// counts[q][dim][group][column]; answered[q][dim][group].
+	counts   [][len(dimensions)][][]int
+	answered [][len(dimensions)][]int
+	// scores[metric][dim][group] is a histogram of scores rounded to whole points.
+	scores [][len(dimensions)][]*[101]int
+}
+
+// NewAggregator returns an empty aggregate over def's choice and scale questions.
+func NewAggregator(def *questionnaire.Definition) *Aggregator {
+	g := &Aggregator{def: def, metrics: []string{metricOverall}}
+	for _, q := range def.Questions() {
+		var cols []string
+		switch q.Type {
+		case questionnaire.TypeSingle, questionnaire.TypeMulti:
+			for _, o := range q.Options {
+				cols = append(cols, o.ID)
+			}
+		case questionnaire.TypeScale:
+			cols = []string{"0", "1", "2", "3", "4"}
+		default:
+			continue
+		}
+		if q.DontKnow {
+			cols = append(cols, questionnaire.DontKnow)
+		}
+		if q.AllowNA {
+			cols = append(cols, questionnaire.NA)
+		}
+		idx := make(map[string]int, len(cols))
+		for i, c := range cols {
+			idx[c] = i
+		}
+		g.questions = append(g.questions, q)
+		g.columns = append(g.columns, cols)
+		g.colIndex = append(g.colIndex, idx)
+	}
+	for _, s := range def.Sections {
+		if s.Domain != "" {
+			g.metrics = append(g.metrics, s.Domain)
+		}
+	}
+	for d := range dimensions {
+		g.groups[d] = map[string]int{}
+	}
+	g.counts = make([][len(dimensions)][][]int, len(g.questions))
+	g.answered = make([][len(dimensions)][]int, len(g.questions))
+	g.scores = make([][len(dimensions)][]*[101]int, len(g.metrics))
+	return g
+}
+
+// scaleColumns are the columns of the practice levels, so that a level needs no formatting.
+var scaleColumns = [...]string{"0", "1", "2", "3", "4"}
+
+// Add folds one submission in.
+func (g *Aggregator) Add(r Row) {
+	g.n++
+	var gi [len(dimensions)]int // the row's group number in each dimension, -1 for none
+	for d, grp := range [len(dimensions)]string{DimAll, r.Band, r.Sector, r.Prefecture} {
+		gi[d] = -1
+		if grp == "" {
+			continue
+		}
+		i, ok := g.groups[d][grp]
+		if !ok {
+			i = len(g.groups[d])
+			g.groups[d][grp] = i
+		}
+		gi[d] = i
+	}
+	var hits [16]int
+	for qi, q := range g.questions {
+		v, ok := r.Answers[q.ID]
+		if !ok || v == nil {
+			continue
+		}
+		hit := hits[:0]
+		idx := g.colIndex[qi]
+		switch x := v.(type) {
+		case string:
+			if c, ok := idx[x]; ok {
+				hit = append(hit, c)
+			}
+		case float64:
+			if x >= 0 && x < float64(len(scaleColumns)) && x == math.Trunc(x) {
+				if c, ok := idx[scaleColumns[int(x)]]; ok {
+					hit = append(hit, c)
+				}
+			}
+		case []any:
+			for _, it := range x {
+				if s, ok := it.(string); ok {
+					if c, ok := idx[s]; ok {
+						hit = append(hit, c)
+					}
+				}
+			}
+		}
+		if len(hit) == 0 {
+			continue
+		}
+		width := len(g.columns[qi])
+		for d, i := range gi {
+			if i < 0 {
+				continue
+			}
+			rows := g.counts[qi][d]
+			for len(rows) <= i {
+				rows = append(rows, make([]int, width))
+				g.answered[qi][d] = append(g.answered[qi][d], 0)
+			}
+			g.counts[qi][d] = rows
+			for _, c := range hit {
+				rows[i][c]++
+			}
+			g.answered[qi][d][i]++
+		}
+	}
+	for m, metric := range g.metrics {
+		v := r.Overall
+		if metric != metricOverall {
+			s, ok := r.Domains[metric]
+			if !ok {
+				continue
+			}
+			v = &s
+		}
+		if v == nil {
+			continue
+		}
+		bin := int(math.Round(math.Max(0, math.Min(100, *v))))
+		for d, i := range gi {
+			if i < 0 {
+				continue
+			}
+			for len(g.scores[m][d]) <= i {
+				g.scores[m][d] = append(g.scores[m][d], &[101]int{})
+			}
+			g.scores[m][d][i][bin]++
+		}
+	}
+}
+
+// groupNames returns a dimension's groups, sorted, with their numbers.
+func (g *Aggregator) groupNames(d int) ([]string, []int) {
+	names := sortedKeys(g.groups[d])
+	nums := make([]int, len(names))
+	for i, n := range names {
+		nums[i] = g.groups[d][n]
+	}
+	return names, nums
+}
+
+// Aggregate is a campaign's tables, with small cells suppressed.
+type Aggregate struct {
+	N         int             `json:"n"`
+	K         int             `json:"k"`
+	Questions []QuestionTable `json:"questions"`
+	Scores    []ScoreTable    `json:"scores"`
+}
+
+// QuestionTable is the distribution of answers to one question, split by each dimension.
+type QuestionTable struct {
+	Question string   `json:"question"`
+	Type     string   `json:"type"`
+	Columns  []string `json:"columns"`
+	Splits   []Split  `json:"splits"`
+}
+
+// Split is one dimension of a table: a row per group.
+type Split struct {
+	Dimension string     `json:"dimension"`
+	Rows      []GroupRow `json:"rows"`
+}
+
+// GroupRow holds a group's counts; a nil pointer is a suppressed cell.
+type GroupRow struct {
+	Group    string     `json:"group"`
+	Answered *int       `json:"answered"`
+	Counts   []*int     `json:"counts"`
+	Shares   []*float64 `json:"shares"` // percent of the group's answered firms
+}
+
+// ScoreTable is the distribution of one score (overall or a domain), split by each dimension.
+type ScoreTable struct {
+	Metric string       `json:"metric"` // "overall" or a domain id
+	Splits []ScoreSplit `json:"splits"`
+}
+
+// ScoreSplit is one dimension of a score table.
+type ScoreSplit struct {
+	Dimension string         `json:"dimension"`
+	Rows      []Distribution `json:"rows"`
+}
+
+// Distribution summarises a group's scores; Suppressed hides it whole.
+type Distribution struct {
+	Group      string   `json:"group"`
+	Suppressed bool     `json:"suppressed,omitempty"`
+	N          *int     `json:"n"`
+	Mean       *float64 `json:"mean,omitempty"`
+	Q1         *float64 `json:"q1,omitempty"`
+	Median     *float64 `json:"median,omitempty"`
+	Q3         *float64 `json:"q3,omitempty"`
+	// Histogram counts scores in ten bands, 0–9, 10–19, … 90–100.
+	Histogram []*int `json:"histogram,omitempty"`
+}
+
+// Result returns the tables with every cell of fewer than k firms suppressed, and enough
+// further cells suppressed that none can be recovered by subtraction from a total.
+func (g *Aggregator) Result(k int) Aggregate {
+	if k < 1 {
+		k = DefaultCellK
+	}
+	out := Aggregate{N: g.n, K: k, Questions: []QuestionTable{}, Scores: []ScoreTable{}}
+	at := func(rows [][]int, i int) []int {
+		if i < len(rows) {
+			return rows[i]
+		}
+		return nil
+	}
+	atN := func(ns []int, i int) int {
+		if i < len(ns) {
+			return ns[i]
+		}
+		return 0
+	}
+	for qi, q := range g.questions {
+		cols := g.columns[qi]
+		t := QuestionTable{Question: q.ID, Type: q.Type, Columns: cols}
+		exclusive := q.Type != questionnaire.TypeMulti // answers in a row add up to the row total
+		// The "all" row is suppressed first; a dimension's rows are then checked against it.
+		allCells := suppress([][]int{at(g.counts[qi][0], 0)}, []int{atN(g.answered[qi][0], 0)}, len(cols), k, exclusive, nil)
+		for d, dim := range dimensions {
+			names, nums := g.groupNames(d)
+			cells := make([][]int, len(names))
+			totals := make([]int, len(names))
+			for i, num := range nums {
+				cells[i], totals[i] = at(g.counts[qi][d], num), atN(g.answered[qi][d], num)
+			}
+			mask := allCells
+			if dim != DimAll {
+				mask = suppress(cells, totals, len(cols), k, exclusive, &allCells[0])
+			}
+			sp := Split{Dimension: dim, Rows: []GroupRow{}}
+			for i, grp := range names {
+				row := GroupRow{Group: grp, Counts: make([]*int, len(cols)), Shares: make([]*float64, len(cols))}
+				if !mask[i].totalHidden {
+					tot := totals[i]
+					row.Answered = &tot
+				}
+				for j := range cols {
+					if mask[i].hidden[j] || cells[i] == nil {
+						continue
+					}
+					c := cells[i][j]
+					row.Counts[j] = &c
+					if row.Answered != nil && totals[i] > 0 {
+						sh := round(100*float64(c)/float64(totals[i]), 1)
+						row.Shares[j] = &sh
+					}
+				}
+				sp.Rows = append(sp.Rows, row)
+			}
+			t.Splits = append(t.Splits, sp)
+		}
+		out.Questions = append(out.Questions, t)
+	}
+
+	for m, metric := range g.metrics {
+		name := metric
+		if metric == metricOverall {
+			name = "overall"
+		}
+		hist := func(d, num int) *[101]int {
+			if num < len(g.scores[m][d]) {
+				return g.scores[m][d][num]
+			}
+			return nil
+		}
+		allN := histN(hist(0, 0))
+		allMask := suppress([][]int{{allN}}, []int{allN}, 1, k, true, nil)[0]
+		st := ScoreTable{Metric: name}
+		for d, dim := range dimensions {
+			names, nums := g.groupNames(d)
+			ns := make([][]int, len(names))
+			totals := make([]int, len(names))
+			for i, num := range nums {
+				totals[i] = histN(hist(d, num))
+				ns[i] = []int{totals[i]}
+			}
+			// A group's n and mean can be recovered from the others' and the total's, so the
+			// distributions are suppressed as rows of one count each.
+			var ref *rowMask
+			if dim != DimAll {
+				ref = &allMask
+			}
+			mask := suppress(ns, totals, 1, k, true, ref)
+			sp := ScoreSplit{Dimension: dim, Rows: []Distribution{}}
+			for i, grp := range names {
+				dist := Distribution{Group: grp}
+				if mask[i].totalHidden {
+					dist.Suppressed = true
+				} else {
+					dist.fill(hist(d, nums[i]), k)
+				}
+				sp.Rows = append(sp.Rows, dist)
+			}
+			st.Splits = append(st.Splits, sp)
+		}
+		out.Scores = append(out.Scores, st)
+	}
+	return out
+}
+
+func histN(h *[101]int) int {
+	if h == nil {
+		return 0
+	}
+	n := 0
+	for _, c := range h {
+		n += c
+	}
+	return n
+}
+
+// fill computes the summary of a histogram; histogram bands of fewer than k firms are hidden.
+func (d *Distribution) fill(h *[101]int, k int) {
+	n := histN(h)
+	d.N = &n
+	if n == 0 {
+		return
+	}
+	sum := 0
+	for v, c := range h {
+		sum += v * c
+	}
+	mean := round(float64(sum)/float64(n), 1)
+	at := func(i int) float64 { // i-th score, ascending
+		for v, c := range h {
+			if i < c {
+				return float64(v)
+			}
+			i -= c
+		}
+		return 100
+	}
+	q1, med, q3 := round(quantile(n, at, 0.25), 1), round(quantile(n, at, 0.5), 1), round(quantile(n, at, 0.75), 1)
+	d.Mean, d.Q1, d.Median, d.Q3 = &mean, &q1, &med, &q3
+	bands := make([]int, 10)
+	for v, c := range h {
+		bands[min(v/10, 9)] += c
+	}
+	mask := suppress([][]int{bands}, []int{n}, len(bands), k, true, nil)[0]
+	d.Histogram = make([]*int, 10)
+	for i, c := range bands {
+		if !mask.hidden[i] {
+			d.Histogram[i] = &c
+		}
+	}
+}
+
+// rowMask says which cells of a row, and whether its total, are suppressed.
+type rowMask struct {
+	totalHidden bool
+	hidden      []bool
+}
+
+// suppress decides which cells to hide. Primary: a row whose total is below k is hidden whole,
+// and so is every cell from 1 to k−1. Complementary, repeated until nothing changes: in a row
+// whose cells add up to its total (exclusive answers), a lone hidden cell takes the smallest
+// other cell with it; in a column whose cells add up to the reference row (the "all" row), a lone
+// hidden cell (or hidden row) takes the smallest other row's cell with it. Zero cells are shown:
+// that no firm gave an answer identifies nobody.
+func suppress(cells [][]int, totals []int, width, k int, exclusive bool, ref *rowMask) []rowMask {
+	masks := make([]rowMask, len(cells))
+	for i, row := range cells {
+		masks[i].hidden = make([]bool, width)
+		masks[i].totalHidden = totals[i] < k
+		for j := range width {
+			v := 0
+			if row != nil {
+				v = row[j]
+			}
+			masks[i].hidden[j] = masks[i].totalHidden || (v > 0 && v < k)
+		}
+	}
+	val := func(i, j int) int {
+		if cells[i] == nil {
+			return 0
+		}
+		return cells[i][j]
+	}
+	for changed := true; changed; {
+		changed = false
+		if exclusive {
+			for i := range masks {
+				if masks[i].totalHidden {
+					continue
+				}
+				if j := loneHidden(masks[i].hidden); j >= 0 {
+					if c := smallest(width, func(c int) bool { return c != j && !masks[i].hidden[c] && val(i, c) > 0 }, func(c int) int { return val(i, c) }); c >= 0 {
+						masks[i].hidden[c], changed = true, true
+					} else {
+						hideRow(&masks[i]) // the hidden cell is the total less zeros
+						changed = true
+					}
+				}
+			}
+		}
+		if ref == nil || len(cells) < 2 {
+			continue
+		}
+		// Whole rows: the column of row totals adds up to the reference total.
+		if !ref.totalHidden {
+			if r := loneRow(masks); r >= 0 {
+				if o := smallest(len(masks), func(o int) bool { return o != r && !masks[o].totalHidden }, func(o int) int { return totals[o] }); o >= 0 {
+					hideRow(&masks[o])
+					changed = true
+				}
+			}
+		}
+		for j := range width {
+			if ref.hidden[j] {
+				continue
+			}
+			var hiddenRows []int
+			for i := range masks {
+				if masks[i].hidden[j] {
+					hiddenRows = append(hiddenRows, i)
+				}
+			}
+			if len(hiddenRows) != 1 {
+				continue
+			}
+			h := hiddenRows[0]
+			if o := smallest(len(masks), func(o int) bool { return o != h && !masks[o].hidden[j] && val(o, j) > 0 }, func(o int) int { return val(o, j) }); o >= 0 {
+				masks[o].hidden[j], changed = true, true
+			}
+		}
+	}
+	return masks
+}
+
+func hideRow(m *rowMask) {
+	m.totalHidden = true
+	for j := range m.hidden {
+		m.hidden[j] = true
+	}
+}
+
+// loneHidden returns the index of the only hidden cell, or -1.
+func loneHidden(hidden []bool) int {
+	at := -1
+	for j, h := range hidden {
+		if h {
+			if at >= 0 {
+				return -1
+			}
+			at = j
+		}
+	}
+	return at
+}
+
+func loneRow(masks []rowMask) int {
+	at := -1
+	for i, m := range masks {
+		if m.totalHidden {
+			if at >= 0 {
+				return -1
+			}
+			at = i
+		}
+	}
+	return at
+}
+
+// smallest returns the candidate with the least value (the first on a tie), or -1.
+func smallest(n int, ok func(int) bool, value func(int) int) int {
+	best := -1
+	for i := range n {
+		if ok(i) && (best < 0 || value(i) < value(best)) {
+			best = i
+		}
+	}
+	return best
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

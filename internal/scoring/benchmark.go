@@ -1,0 +1,400 @@
+package scoring
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// DefaultPeerK is the fewest peers a cohort needs before a firm is ranked in it.
+const DefaultPeerK = 10
+
+// Peer is one submitted assessment as the benchmark sees it: compact, no answers.
+type Peer struct {
+	// FirmKey identifies the firm: the first assessment of a chain of re-assessments. Only the
+	// latest submission of a firm counts.
+	FirmKey     string
+	SubmittedAt time.Time
+	Band        string
+	Sector      string
+	Overall     *float64
+	Domains     map[string]float64 // domains with a score only
+}
+
+// metricOverall names the overall score among the metrics of a cohort.
+const metricOverall = ""
+
+// Population is the set of peers of one questionnaire version, indexed for percentile lookups:
+// the scores of every cohort are kept sorted, so a lookup is a binary search.
+type Population struct {
+	latest map[string]Peer                 // firm key → latest submission
+	sorted map[string]map[string][]float64 // cohort key → metric → ascending scores
+}
+
+// NewPopulation indexes peers, keeping the latest submission of each firm.
+func NewPopulation(peers []Peer) *Population {
+	p := &Population{latest: map[string]Peer{}}
+	for _, pr := range peers {
+		if cur, ok := p.latest[pr.FirmKey]; !ok || pr.SubmittedAt.After(cur.SubmittedAt) {
+			p.latest[pr.FirmKey] = pr
+		}
+	}
+	p.sorted = map[string]map[string][]float64{}
+	add := func(key, metric string, v float64) {
+		m := p.sorted[key]
+		if m == nil {
+			m = map[string][]float64{}
+			p.sorted[key] = m
+		}
+		m[metric] = append(m[metric], v)
+	}
+	for _, pr := range p.latest {
+		for _, key := range cohortKeys(pr.Band, pr.Sector) {
+			if pr.Overall != nil {
+				add(key, metricOverall, *pr.Overall)
+			}
+			for d, v := range pr.Domains {
+				add(key, d, v)
+			}
+		}
+	}
+	for _, m := range p.sorted {
+		for _, s := range m {
+			sort.Float64s(s)
+		}
+	}
+	return p
+}
+
+// Len is the number of firms in the population.
+func (p *Population) Len() int { return len(p.latest) }
+
+// cohortKeys are the cohorts a firm belongs to, narrowest first: size band × sector, size band,
+// all firms.
+func cohortKeys(band, sector string) []string {
+	return []string{band + "|" + sector, band + "|", "|"}
+}
+
+// Standing is a firm's place among its peers on one score.
+type Standing struct {
+	Score *float64 `json:"score"`
+	// Percentile is the share of peers scoring below the firm, ties counted half, 0–100.
+	Percentile float64 `json:"percentile"`
+	Median     float64 `json:"median"`
+	Q1         float64 `json:"q1"`
+	Q3         float64 `json:"q3"`
+	N          int     `json:"n"`
+}
+
+// DomainStanding is the standing in one domain; nil Standing when too few peers have a score.
+type DomainStanding struct {
+	ID       string    `json:"id"`
+	Standing *Standing `json:"standing"`
+}
+
+// Cohort says whom the firm was compared with.
+type Cohort struct {
+	Band   string             `json:"size_band,omitempty"`
+	Sector string             `json:"sector,omitempty"`
+	Label  questionnaire.Text `json:"label"`
+	N      int                `json:"n"`
+}
+
+// Benchmark compares a firm with its peers, or, where no cohort has K peers, with the published
+// survey figures.
+type Benchmark struct {
+	// Source is "peers" when the firm is ranked among peers, "published" otherwise.
+	Source  string           `json:"source"`
+	K       int              `json:"k"`
+	Cohort  *Cohort          `json:"cohort,omitempty"`
+	Overall *Standing        `json:"overall,omitempty"`
+	Domains []DomainStanding `json:"domains,omitempty"`
+	// Tried lists the cohorts considered, narrowest first, with their sizes.
+	Tried     []Cohort     `json:"tried"`
+	Published []Comparison `json:"published"`
+}
+
+// Benchmark places the result among the population: in the narrowest cohort with at least k
+// peers other than the firm itself (firmKey; "" when the firm is not in the population).
+func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
+	if k < 1 {
+		k = DefaultPeerK
+	}
+	self, inPop := p.latest[firmKey]
+	b := Benchmark{Source: "published", K: k, Tried: []Cohort{}, Published: []Comparison{}}
+	for i, key := range cohortKeys(r.SizeBand, r.Sector) {
+		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.Sector)}
+		if i < 2 {
+			c.Band = r.SizeBand
+		}
+		if i == 0 {
+			c.Sector = r.Sector
+		}
+		scores := p.sorted[key][metricOverall]
+		exclude := inPop && self.Overall != nil && slices.Contains(cohortKeys(self.Band, self.Sector), key)
+		c.N = len(scores)
+		if exclude {
+			c.N--
+		}
+		b.Tried = append(b.Tried, c)
+		if c.N < k || b.Cohort != nil {
+			continue
+		}
+		cohort := c
+		b.Cohort, b.Source = &cohort, "peers"
+		var selfOverall *float64
+		if exclude {
+			selfOverall = self.Overall
+		}
+		b.Overall = standing(scores, r.Overall.Score, selfOverall)
+		for _, d := range r.Domains {
+			ds := DomainStanding{ID: d.ID}
+			dscores := p.sorted[key][d.ID]
+			var selfScore *float64
+			if exclude {
+				if v, ok := self.Domains[d.ID]; ok {
+					selfScore = &v
+				}
+			}
+			n := len(dscores)
+			if selfScore != nil {
+				n--
+			}
+			if n >= k {
+				ds.Standing = standing(dscores, d.Score, selfScore)
+			}
+			b.Domains = append(b.Domains, ds)
+		}
+	}
+	return b
+}
+
+func cohortLabel(level int, band, sector string) questionnaire.Text {
+	bl := bandLabels[band]
+	switch level {
+	case 0:
+		return questionnaire.Text{JA: "同じ規模・同じ業種の企業（" + bl.JA + "・" + sector + "）", EN: "firms of the same size and sector (" + bl.EN + ", " + sector + ")"}
+	case 1:
+		return questionnaire.Text{JA: "同じ規模の企業（" + bl.JA + "）", EN: "firms of the same size (" + bl.EN + ")"}
+	}
+	return questionnaire.Text{JA: "すべての回答企業", EN: "all responding firms"}
+}
+
+var bandLabels = map[string]questionnaire.Text{
+	BandSmallScale: {JA: "小規模企業", EN: "small-scale firms"},
+	BandSME:        {JA: "中小企業", EN: "SMEs"},
+	BandLarge:      {JA: "大企業", EN: "large firms"},
+	"all":          {JA: "回答企業", EN: "responding firms"},
+}
+
+// standing ranks score among sorted peer scores, leaving out one occurrence of exclude (the
+// firm's own score, when its latest submission is in the population). It neither copies nor
+// re-sorts the scores: a lookup is two binary searches.
+func standing(sorted []float64, score, exclude *float64) *Standing {
+	skip := -1 // index of the excluded score in sorted
+	if exclude != nil {
+		if i := sort.SearchFloat64s(sorted, *exclude); i < len(sorted) && sorted[i] == *exclude {
+			skip = i
+		}
+	}
+	n := len(sorted)
+	if skip >= 0 {
+		n--
+	}
+	at := func(i int) float64 { // the i-th peer score, ascending
+		if skip >= 0 && i >= skip {
+			return sorted[i+1]
+		}
+		return sorted[i]
+	}
+	s := &Standing{Score: score, N: n}
+	if n == 0 {
+		return s
+	}
+	s.Q1, s.Median, s.Q3 = round(quantile(n, at, 0.25), 1), round(quantile(n, at, 0.5), 1), round(quantile(n, at, 0.75), 1)
+	if score != nil {
+		below := sort.SearchFloat64s(sorted, *score)
+		upTo := sort.Search(len(sorted), func(i int) bool { return sorted[i] > *score })
+		if skip >= 0 {
+			switch {
+			case *exclude < *score:
+				below, upTo = below-1, upTo-1
+			case *exclude == *score:
+				upTo--
+			}
+		}
+		s.Percentile = round(100*(float64(below)+0.5*float64(upTo-below))/float64(n), 1)
+	}
+	return s
+}
+
+// quantile interpolates linearly between the closest ranks of n ascending values (Hyndman & Fan
+// type 7, as R and NumPy do by default).
+func quantile(n int, at func(int) float64, q float64) float64 {
+	h := q * float64(n-1)
+	lo := math.Floor(h)
+	i := int(lo)
+	if i+1 >= n {
+		return at(n - 1)
+	}
+	return at(i) + (h-lo)*(at(i+1)-at(i))
+}
+
+// Baseline is one published survey figure a firm's answer can be set beside.
+type Baseline struct {
+	ID     string `yaml:"id"`
+	Source string `yaml:"source"`
+	// Question and Options: the firm "matches" the figure when it chose any of Options.
+	Question string   `yaml:"question"`
+	Options  []string `yaml:"options"`
+	// Figures in percent, by size band (all, small_scale, sme, large), as the source splits them.
+	Figures map[string]float64 `yaml:"figures"`
+	// FigureText replaces the number where the source gives a phrase (e.g. "fewer than 10%").
+	FigureText questionnaire.Text `yaml:"figure_text"`
+	// Matched and Unmatched are the sentences for a firm that did or did not choose Options.
+	// {pct} is the figure, {group} the group it describes, {n} the number of options the firm
+	// chose other than exclusive ones.
+	Matched   questionnaire.Text `yaml:"matched"`
+	Unmatched questionnaire.Text `yaml:"unmatched"`
+}
+
+// Comparison is a baseline phrased for one firm.
+type Comparison struct {
+	ID      string             `json:"id"`
+	Source  string             `json:"source"`
+	Group   string             `json:"group"`
+	Figure  float64            `json:"figure"`
+	Matched bool               `json:"matched"`
+	Text    questionnaire.Text `json:"text"`
+}
+
+// ParseBaselines reads configs/benchmarks/published.yaml and checks it against def: every
+// question and option must exist.
+func ParseBaselines(data []byte, file string, def *questionnaire.Definition) ([]Baseline, error) {
+	var bs []Baseline
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&bs); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	var problems []string
+	seen := map[string]bool{}
+	for _, b := range bs {
+		where := fmt.Sprintf("%s: baseline %s", file, b.ID)
+		if b.ID == "" || seen[b.ID] {
+			problems = append(problems, where+": missing or duplicate id")
+		}
+		seen[b.ID] = true
+		q, ok := def.Question(b.Question)
+		if !ok {
+			problems = append(problems, where+": question "+b.Question+" does not exist in "+def.ID)
+			continue
+		}
+		for _, o := range b.Options {
+			if _, ok := q.Option(o); !ok {
+				problems = append(problems, where+": option "+o+" is not an option of "+b.Question)
+			}
+		}
+		if b.Source == "" || len(b.Figures) == 0 || len(b.Options) == 0 {
+			problems = append(problems, where+": needs a source, options and figures")
+		}
+		for band := range b.Figures {
+			if band != "all" && !slices.Contains(questionnaire.SizeBands, band) {
+				problems = append(problems, where+": figure for unknown group "+band)
+			}
+		}
+		for _, t := range []questionnaire.Text{b.Matched, b.Unmatched} {
+			if t.JA == "" || t.EN == "" {
+				problems = append(problems, where+": matched and unmatched need ja and en")
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return bs, nil
+}
+
+// Compare phrases every baseline whose question the firm answered.
+func Compare(baselines []Baseline, def *questionnaire.Definition, env questionnaire.Env, band string) []Comparison {
+	out := []Comparison{}
+	for _, b := range baselines {
+		v, ok := env.Answer(b.Question)
+		if !ok {
+			continue
+		}
+		group, fig, ok := figureFor(b.Figures, band)
+		if !ok {
+			continue
+		}
+		q, _ := def.Question(b.Question)
+		chosen := selectedOf(v)
+		n := 0
+		for _, c := range chosen {
+			if o, ok := q.Option(c); ok && !o.Exclusive {
+				n++
+			}
+		}
+		matched := false
+		for _, o := range b.Options {
+			if slices.Contains(chosen, o) {
+				matched = true
+			}
+		}
+		tmpl := b.Unmatched
+		if matched {
+			tmpl = b.Matched
+		}
+		pct := questionnaire.Text{JA: ftoa(fig) + "%", EN: ftoa(fig) + "%"}
+		if !b.FigureText.Empty() {
+			pct = b.FigureText
+		}
+		fill := func(s, lang string) string {
+			return strings.NewReplacer("{pct}", pct.In(lang), "{group}", bandLabels[group].In(lang), "{n}", strconv.Itoa(n)).Replace(s)
+		}
+		out = append(out, Comparison{
+			ID: b.ID, Source: b.Source, Group: group, Figure: fig, Matched: matched,
+			Text: questionnaire.Text{JA: fill(tmpl.JA, "ja"), EN: fill(tmpl.EN, "en")},
+		})
+	}
+	return out
+}
+
+// figureFor picks the figure for the firm's band: its own, small-scale falling back to SME, then
+// the all-firms figure.
+func figureFor(figs map[string]float64, band string) (string, float64, bool) {
+	order := []string{band}
+	if band == BandSmallScale {
+		order = append(order, BandSME)
+	}
+	order = append(order, "all")
+	for _, g := range order {
+		if f, ok := figs[g]; ok {
+			return g, f, true
+		}
+	}
+	return "", 0, false
+}
+
+func selectedOf(v any) []string {
+	if s, ok := v.(string); ok {
+		return []string{s}
+	}
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, it := range list {
+		if s, ok := it.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,235 @@
+package scoring
+
+import (
+	"math"
+	"sort"
+
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// The profile questions the exposure profile and the size band read (questionnaire esr).
+const (
+	QIndustry           = "prof_industry"
+	QEmployees          = "prof_employees"
+	QCapital            = "prof_capital_million_yen"
+	QPrefecture         = "prof_prefecture"
+	QMaterials          = "prof_critical_materials"
+	QMaterialShares     = "prof_material_shares"
+	QChinaSales         = "prof_china_sales_share"
+	QChinaProcurement   = "prof_china_procurement_share"
+	QControlledItems    = "prof_controlled_items"
+	QUSOrigin           = "prof_us_origin"
+	QFDISector          = "prof_fdi_sector"
+	QCriticalInfra      = "prof_critical_infra"
+	HHIHigh             = 5000 // a supply concentrated at least like one country with ~71% (DOMAIN.md)
+	HHIModerate         = 2500
+	ChinaShareHigh      = 50.0
+	ChinaShareModerate  = 20.0
+	exposureLevelLow    = "low"
+	exposureLevelMedium = "medium"
+	exposureLevelHigh   = "high"
+)
+
+// Material is the supply concentration of one critical material the firm buys.
+type Material struct {
+	ID    string             `json:"id"`
+	Label questionnaire.Text `json:"label"`
+	// HHI is the Herfindahl–Hirschman index of the country shares as given, 0–10,000.
+	HHI int `json:"hhi"`
+	// Concentration is high (HHI ≥ 5,000), moderate (≥ 2,500) or low.
+	Concentration string  `json:"concentration"`
+	TopCountry    string  `json:"top_country"`
+	TopShare      float64 `json:"top_share"`
+	// Known is the share of supply whose country was given (the shares' sum), 0–100.
+	Known float64 `json:"known"`
+	// ChinaShare is China's share of this material's supply.
+	ChinaShare float64 `json:"china_share"`
+}
+
+// Exposure is the firm's exposure to economic-security measures, separate from its readiness:
+// a firm can be well prepared and highly exposed, or neither.
+type Exposure struct {
+	Level     string     `json:"level"`
+	Materials []Material `json:"materials"`
+	// China's share of procurement and of sales in percent; nil when not asked or not answered.
+	ChinaProcurement *float64 `json:"china_procurement_share"`
+	ChinaSales       *float64 `json:"china_sales_share"`
+	Flags            Flags    `json:"flags"`
+	// Reasons lists every rule that raised the level; the first decided it.
+	Reasons []questionnaire.Text `json:"reasons"`
+}
+
+// Flags are the regulatory exposures declared in the profile.
+type Flags struct {
+	ControlledItems        bool `json:"export_controlled_items"`
+	USOrigin               bool `json:"us_origin_technology"`
+	FDIDesignated          bool `json:"fdi_designated_sector"`
+	FDICore                bool `json:"fdi_core_sector"`
+	CriticalInfraOperator  bool `json:"critical_infrastructure_operator"`
+	CriticalInfraSupplier  bool `json:"critical_infrastructure_supplier"`
+	UnknownRegulatoryFacts bool `json:"unknown_regulatory_facts,omitempty"`
+}
+
+// HHI returns the Herfindahl–Hirschman index of shares in percent: Σ share², 0–10,000. Shares that
+// sum to less than 100 are taken as given: the unknown rest is not assumed to be spread out or
+// concentrated, so the index is a lower bound of the true concentration.
+func HHI(shares map[string]float64) int {
+	var h float64
+	for _, s := range shares {
+		h += s * s
+	}
+	return int(math.Round(h))
+}
+
+func concentration(hhi int) string {
+	switch {
+	case hhi >= HHIHigh:
+		return exposureLevelHigh
+	case hhi >= HHIModerate:
+		return "moderate"
+	}
+	return exposureLevelLow
+}
+
+// exposure builds the exposure profile from the answers of visible questions.
+func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
+	e := Exposure{Materials: []Material{}, Reasons: []questionnaire.Text{}}
+	var labels *questionnaire.Question
+	if q, ok := def.Question(QMaterials); ok {
+		labels = q
+	}
+	if v, ok := env.Answer(QMaterialShares); ok {
+		items, _ := v.(map[string]any)
+		ids := make([]string, 0, len(items))
+		for id := range items {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			m := Material{ID: id, Label: questionnaire.Text{JA: id, EN: id}}
+			if labels != nil {
+				if o, ok := labels.Option(id); ok {
+					m.Label = o.Label
+				}
+			}
+			shares := map[string]float64{}
+			raw, _ := items[id].(map[string]any)
+			for c, s := range raw {
+				f, _ := s.(float64)
+				shares[c] = f
+			}
+			m.HHI, m.Concentration = HHI(shares), concentration(HHI(shares))
+			m.TopCountry, m.TopShare = top(shares)
+			for _, s := range shares {
+				m.Known += s
+			}
+			m.Known, m.ChinaShare = round(m.Known, 1), shares["CN"]
+			e.Materials = append(e.Materials, m)
+		}
+	}
+	num := func(id string) *float64 {
+		if v, ok := env.Answer(id); ok {
+			if f, ok := v.(float64); ok {
+				return &f
+			}
+		}
+		return nil
+	}
+	e.ChinaProcurement, e.ChinaSales = num(QChinaProcurement), num(QChinaSales)
+	is := func(id string, values ...string) bool {
+		return questionnaire.Condition{Question: id, Op: questionnaire.OpIn, Values: values}.Holds(env)
+	}
+	e.Flags = Flags{
+		ControlledItems:        is(QControlledItems, "yes"),
+		USOrigin:               is(QUSOrigin, "yes"),
+		FDIDesignated:          is(QFDISector, "core", "designated"),
+		FDICore:                is(QFDISector, "core"),
+		CriticalInfraOperator:  is(QCriticalInfra, "operator"),
+		CriticalInfraSupplier:  is(QCriticalInfra, "supplier"),
+		UnknownRegulatoryFacts: is(QControlledItems, "dont_know") || is(QUSOrigin, "dont_know") || is(QFDISector, "dont_know") || is(QCriticalInfra, "dont_know"),
+	}
+	e.Level, e.Reasons = exposureLevel(e)
+	return e
+}
+
+// top returns the country with the largest share (the first in code order on a tie).
+func top(shares map[string]float64) (string, float64) {
+	codes := make([]string, 0, len(shares))
+	for c := range shares {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	best, share := "", 0.0
+	for _, c := range codes {
+		if shares[c] > share {
+			best, share = c, shares[c]
+		}
+	}
+	return best, share
+}
+
+// exposureLevel applies the documented rule. High: a critical material with HHI ≥ 5,000; China
+// ≥ 50% of procurement or of sales; list-controlled exports together with U.S.-origin
+// technology; a designated critical-infrastructure operator; a core FDI sector. Medium: a
+// material with HHI ≥ 2,500; China ≥ 20% of procurement or sales; any other regulatory flag;
+// regulatory facts the firm does not know. Low otherwise.
+func exposureLevel(e Exposure) (string, []questionnaire.Text) {
+	var high, medium []questionnaire.Text
+	t := func(ja, en string) questionnaire.Text { return questionnaire.Text{JA: ja, EN: en} }
+	for _, m := range e.Materials {
+		switch m.Concentration {
+		case exposureLevelHigh:
+			high = append(high, t(
+				m.Label.JA+"の調達先が集中しています（HHI "+itoa(m.HHI)+"、"+m.TopCountry+" "+ftoa(m.TopShare)+"%）",
+				m.Label.EN+" supply is concentrated (HHI "+itoa(m.HHI)+", "+m.TopCountry+" "+ftoa(m.TopShare)+"%)"))
+		case "moderate":
+			medium = append(medium, t(
+				m.Label.JA+"の調達先がやや集中しています（HHI "+itoa(m.HHI)+"）",
+				m.Label.EN+" supply is moderately concentrated (HHI "+itoa(m.HHI)+")"))
+		}
+	}
+	china := func(p *float64, ja, en string) {
+		switch {
+		case p == nil:
+		case *p >= ChinaShareHigh:
+			high = append(high, t("中国が"+ja+"の"+ftoa(*p)+"%を占めます", "China accounts for "+ftoa(*p)+"% of "+en))
+		case *p >= ChinaShareModerate:
+			medium = append(medium, t("中国が"+ja+"の"+ftoa(*p)+"%を占めます", "China accounts for "+ftoa(*p)+"% of "+en))
+		}
+	}
+	china(e.ChinaProcurement, "調達", "procurement")
+	china(e.ChinaSales, "売上", "sales")
+	f := e.Flags
+	switch {
+	case f.ControlledItems && f.USOrigin:
+		high = append(high, t("リスト規制品を輸出し、米国由来の技術を含む製品も扱っています（日本と米国の双方の規制が及びます）",
+			"You export list-controlled items and handle U.S.-origin technology (both Japanese and U.S. rules apply)"))
+	case f.ControlledItems:
+		medium = append(medium, t("リスト規制品を輸出しています", "You export list-controlled items"))
+	case f.USOrigin:
+		medium = append(medium, t("米国由来の技術を含む製品を扱っています（米国の再輸出規制が及ぶ可能性があります）",
+			"You handle U.S.-origin technology (U.S. re-export rules may apply)"))
+	}
+	if f.CriticalInfraOperator {
+		high = append(high, t("基幹インフラの特定社会基盤事業者です", "You are a designated critical-infrastructure operator"))
+	} else if f.CriticalInfraSupplier {
+		medium = append(medium, t("特定社会基盤事業者に設備や保守を提供しています", "You supply or maintain equipment for designated critical-infrastructure operators"))
+	}
+	if f.FDICore {
+		high = append(high, t("対内直接投資のコア業種に該当します", "You are in a core sector for inward-FDI screening"))
+	} else if f.FDIDesignated {
+		medium = append(medium, t("対内直接投資の指定業種に該当します", "You are in a designated sector for inward-FDI screening"))
+	}
+	if f.UnknownRegulatoryFacts {
+		medium = append(medium, t("規制の対象かどうか分からない項目があります（確認が必要です）",
+			"You do not know whether some rules apply to you (this needs checking)"))
+	}
+	switch {
+	case len(high) > 0:
+		return exposureLevelHigh, append(high, medium...)
+	case len(medium) > 0:
+		return exposureLevelMedium, medium
+	}
+	return exposureLevelLow, []questionnaire.Text{t("集中した調達先や規制上の重要な該当事項は回答されていません",
+		"No concentrated supply or major regulatory exposure was reported")}
+}
