@@ -108,6 +108,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	baselines, err := loadBaselines(cfg, defs)
+	if err != nil {
+		return err
+	}
 
 	st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database, Logger: log})
 	if err != nil {
@@ -125,7 +129,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
 		Questionnaires: defs,
-		Assessments:    assessment.NewService(st, defs, time.Now),
+		Assessments:    assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: cfg.PeerK, Baselines: baselines}),
 	})
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -139,5 +140,71 @@ func TestUnknownCommand(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), `unknown command "serv"`) {
 		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+func TestScoreCommand(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := run(context.Background(), []string{"survey", "score", "../../examples/answers/mid-exporter.json", "--json"}, func(string) string { return "" }, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var r struct {
+		SizeBand string `json:"size_band"`
+		Overall  struct {
+			Score float64 `json:"score"`
+			Level int     `json:"level"`
+		} `json:"overall"`
+		Domains []struct {
+			ID    string   `json:"id"`
+			Score *float64 `json:"score"`
+		} `json:"domains"`
+		Benchmark struct {
+			Source string `json:"source"`
+		} `json:"benchmark"`
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &r); err != nil {
+		t.Fatalf("output is not JSON: %v", err)
+	}
+	if r.SizeBand != "sme" || r.Overall.Score != 53.2 || r.Overall.Level != 3 || len(r.Domains) != 6 || r.Benchmark.Source != "published" {
+		t.Errorf("result %+v", r)
+	}
+
+	stdout.Reset()
+	if code := run(context.Background(), []string{"survey", "score", "--lang", "en", "../../examples/answers/small-sme.json"}, func(string) string { return "" }, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"small-scale", "Overall: 9.3 / 100", "Supply", "HHI", "JCCI 2023"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("readable output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+
+	// An incomplete answer file is refused with the question named.
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"prof_industry":"mining"}`), 0o600)
+	stderr.Reset()
+	if code := run(context.Background(), []string{"survey", "score", bad}, func(string) string { return "" }, io.Discard, &stderr); code == 0 || !strings.Contains(stderr.String(), "prof_industry") {
+		t.Errorf("invalid answers: exit %d, stderr %s", code, stderr.String())
+	}
+}
+
+func TestValidateCommand(t *testing.T) {
+	var stdout strings.Builder
+	if code := run(context.Background(), []string{"survey", "validate"}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
+		t.Fatalf("the shipped configuration does not validate:\n%s", stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "ok: esr v1") || !strings.Contains(stdout.String(), "published baselines") {
+		t.Errorf("output:\n%s", stdout.String())
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x.yaml"), []byte("id: x\nversion: 1\ntitle: {ja: a}\nsections: []\n"), 0o600)
+	stdout.Reset()
+	if code := run(context.Background(), []string{"survey", "validate", dir}, func(string) string { return "" }, &stdout, io.Discard); code != 1 {
+		t.Errorf("a broken file validated: exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "x.yaml: title is missing in English") {
+		t.Errorf("output:\n%s", stdout.String())
 	}
 }

@@ -32,6 +32,8 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 	}
 
 	var fsys fs.FS
+	var cfg config.Config
+	configured := fset.NArg() == 0
 	dir := "questionnaires"
 	if fset.NArg() == 1 {
 		p := fset.Arg(0)
@@ -45,8 +47,8 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 			fsys, dir = singleFile{os.DirFS(filepath.Dir(p)), filepath.Base(p)}, "."
 		}
 	} else {
-		cfg, err := config.Load(nil, getenv, stderr)
-		if err != nil {
+		var err error
+		if cfg, err = config.Load(nil, getenv, stderr); err != nil {
 			return err
 		}
 		fsys = cfg.Files
@@ -75,6 +77,14 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 		}
 		fmt.Fprintf(stdout, "ok: %s v%d — %d questions (%d scored) in %d sections, %s\n",
 			d.ID, d.Version, len(d.Questions()), scored, len(d.Sections), d.Hash)
+	}
+	if configured {
+		bs, err := loadBaselines(cfg, reg)
+		if err != nil {
+			fmt.Fprintln(stdout, err)
+			return errors.New("published baselines are invalid")
+		}
+		fmt.Fprintf(stdout, "ok: benchmarks/published.yaml — %d published baselines\n", len(bs))
 	}
 	return nil
 }

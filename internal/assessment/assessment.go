@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
 )
 
 // Status is where an assessment is in its life.
@@ -41,6 +42,11 @@ type Assessment struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	SubmittedAt     time.Time // zero while a draft
+	// FirmKey identifies the firm across re-assessments (the first assessment's id); the peer
+	// benchmark counts only a firm's latest submission.
+	FirmKey string
+	// Result is the scoring computed at submission, stored with its scoring version.
+	Result *scoring.Result
 }
 
 // Errors of the lifecycle. Storers return ErrNotFound and ErrConflict (wrapped).
@@ -73,20 +79,44 @@ type Storer interface {
 	// SaveDraft stores answers as revision+1 if the draft is still at revision; otherwise it
 	// returns ErrConflict.
 	SaveDraft(ctx context.Context, id string, revision int, answers questionnaire.Answers, now time.Time) error
-	// MarkSubmitted freezes the draft if it is still at revision; otherwise ErrConflict.
-	MarkSubmitted(ctx context.Context, id string, revision int, now time.Time) error
+	// MarkSubmitted freezes the draft with its result if it is still at revision; otherwise
+	// ErrConflict.
+	MarkSubmitted(ctx context.Context, id string, revision int, now time.Time, result scoring.Result) error
+	// Peers returns the submissions of a questionnaire version made at or after since, compact.
+	Peers(ctx context.Context, questionnaireID string, version int, since time.Time) ([]PeerRow, error)
+}
+
+// PeerRow is one submission as the peer benchmark reads it.
+type PeerRow struct {
+	ID string // the assessment
+	scoring.Peer
 }
 
 // Service runs the lifecycle.
 type Service struct {
-	store Storer
-	defs  *questionnaire.Registry
-	now   func() time.Time
+	store     Storer
+	defs      *questionnaire.Registry
+	now       func() time.Time
+	peers     *peerCache
+	baselines []scoring.Baseline
+	peerK     int
+}
+
+// Options configure the benchmark.
+type Options struct {
+	// PeerK is the fewest peers a cohort needs (scoring.DefaultPeerK when 0).
+	PeerK int
+	// Baselines are the published survey figures (configs/benchmarks).
+	Baselines []scoring.Baseline
 }
 
 // NewService returns a service; now is the clock (time.Now in production).
-func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time) *Service {
-	return &Service{store: store, defs: defs, now: now}
+func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time, opts Options) *Service {
+	k := opts.PeerK
+	if k <= 0 {
+		k = scoring.DefaultPeerK
+	}
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store), baselines: opts.Baselines, peerK: k}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -114,7 +144,7 @@ func (s *Service) Create(ctx context.Context, questionnaireID string, version in
 	a := Assessment{
 		ID: id, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash, Lang: lang,
 		Status: StatusDraft, Answers: questionnaire.Answers{}, TokenHash: hashToken(token),
-		CreatedAt: now, UpdatedAt: now,
+		CreatedAt: now, UpdatedAt: now, FirmKey: id,
 	}
 	if err := s.store.CreateAssessment(ctx, a); err != nil {
 		return Assessment{}, "", err
@@ -197,17 +227,43 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessmen
 		if errs := def.Validate(a.Answers, questionnaire.Submit, lang); errs != nil {
 			return Assessment{}, &ValidationError{Fields: errs}
 		}
-		err = s.store.MarkSubmitted(ctx, id, a.Revision, s.now().UTC())
+		err = s.store.MarkSubmitted(ctx, id, a.Revision, s.now().UTC(), scoring.Score(def, a.Answers))
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
 		if err != nil {
 			return Assessment{}, err
 		}
+		s.peers.invalidate(a.QuestionnaireID, a.Version)
 		a, err = s.store.Assessment(ctx, id)
 		return a, err
 	}
 	return Assessment{}, ErrConflict
+}
+
+// ErrNotSubmitted is the error of asking for the result of a draft.
+var ErrNotSubmitted = errors.New("assessment not submitted yet")
+
+// Result returns the stored result of a submitted assessment, with its standing among peers
+// (or against the published baselines) computed now: the scores are those of submission, the
+// peer population is today's.
+func (s *Service) Result(ctx context.Context, id, token string) (Assessment, scoring.Result, error) {
+	a, def, err := s.Open(ctx, id, token)
+	if err != nil {
+		return Assessment{}, scoring.Result{}, err
+	}
+	if a.Status != StatusSubmitted || a.Result == nil {
+		return Assessment{}, scoring.Result{}, ErrNotSubmitted
+	}
+	r := *a.Result
+	pop, err := s.peers.population(ctx, a.QuestionnaireID, a.Version)
+	if err != nil {
+		return Assessment{}, scoring.Result{}, err
+	}
+	b := pop.Benchmark(r, a.FirmKey, s.peerK)
+	b.Published = scoring.Compare(s.baselines, def, def.NewEnv(a.Answers, r.SizeBand), r.SizeBand)
+	r.Benchmark = &b
+	return a, r, nil
 }
 
 // newToken returns a 256-bit random credential, URL-safe.

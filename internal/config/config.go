@@ -36,6 +36,8 @@ type Config struct {
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	TrustedProxies  []string
+	PeerK           int
+	CellK           int
 
 	// ConfigDir is SURVEY_CONFIG_DIR; Files is the embedded configs/ overlaid by it.
 	ConfigDir string
@@ -140,6 +142,8 @@ var settings = []setting{
 		c.ShutdownTimeout = d
 		return nil
 	}},
+	{"peer_k", "fewest peers a benchmark cohort needs", intIn(2, 1000, func(c *Config, n int) { c.PeerK = n })},
+	{"cell_k", "fewest firms an aggregate cell may show", intIn(3, 1000, func(c *Config, n int) { c.CellK = n })},
 	{"trusted_proxies", "comma-separated IPs or CIDRs of trusted reverse proxies", func(c *Config, v string) error {
 		c.TrustedProxies = nil
 		for p := range strings.SplitSeq(v, ",") {
@@ -156,6 +160,18 @@ var settings = []setting{
 		}
 		return nil
 	}},
+}
+
+// intIn parses a whole number from lo to hi and stores it with set.
+func intIn(lo, hi int, set func(*Config, int)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		set(c, n)
+		return nil
+	}
 }
 
 // Load builds the configuration. args are the flags after the subcommand name; getenv reads the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
 )
 
 // AssessmentService is the lifecycle the handlers drive.
@@ -20,6 +21,7 @@ type AssessmentService interface {
 	Open(ctx context.Context, id, token string) (assessment.Assessment, *questionnaire.Definition, error)
 	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
 	Submit(ctx context.Context, id, token, lang string) (assessment.Assessment, error)
+	Result(ctx context.Context, id, token string) (assessment.Assessment, scoring.Result, error)
 }
 
 type assessments struct{ svc AssessmentService }
@@ -134,18 +136,30 @@ func (h assessments) saveAnswers(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"revision": rev})
 }
 
+// resultResponse is a submitted assessment's result: the scores stored at submission (with
+// their scoring version) and the benchmark as of now.
+type resultResponse struct {
+	ID          string    `json:"id"`
+	Status      string    `json:"status"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	scoring.Result
+}
+
 func (h assessments) submit(c *gin.Context) {
-	a, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c))
+	if _, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c)); err != nil {
+		writeError(c, err)
+		return
+	}
+	h.result(c)
+}
+
+func (h assessments) result(c *gin.Context) {
+	a, r, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	_, def, err := h.svc.Open(c.Request.Context(), a.ID, bearer(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toAssessmentResponse(a, def))
+	c.PureJSON(http.StatusOK, resultResponse{ID: a.ID, Status: string(a.Status), SubmittedAt: a.SubmittedAt, Result: r})
 }
 
 func toAssessmentResponse(a assessment.Assessment, def *questionnaire.Definition) assessmentResponse {

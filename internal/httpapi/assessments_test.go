@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // call sends a JSON request and decodes the JSON response.
@@ -157,12 +159,16 @@ func TestAssessmentLifecycle(t *testing.T) {
 	if status != 200 || body["status"] != "submitted" || body["submitted_at"] == nil {
 		t.Fatalf("submit: %d %v", status, body)
 	}
-	first := body["submitted_at"]
+	first := body
+	_, stored := ts.call(t, "GET", path, token, nil)
 
-	// Submitting again returns the same submission.
+	// Submitting again returns the same submission and writes nothing.
 	status, body = ts.call(t, "POST", path+"/submit", token, nil)
-	if status != 200 || body["submitted_at"] != first || body["revision"].(float64) != 2 {
+	if status != 200 || body["submitted_at"] != first["submitted_at"] || cmp.Diff(first["domains"], body["domains"]) != "" {
 		t.Fatalf("second submit: %d %v", status, body)
+	}
+	if _, again := ts.call(t, "GET", path, token, nil); again["revision"].(float64) != 2 || again["updated_at"] != stored["updated_at"] {
+		t.Errorf("a repeated submit changed the stored assessment: %v → %v", stored, again)
 	}
 	// A submitted assessment cannot be edited.
 	status, body = ts.call(t, "PUT", path+"/answers", token, `{"answers":{"industry":"retail"},"revision":2}`)
@@ -321,14 +327,97 @@ func TestExampleFirmsSubmit(t *testing.T) {
 				t.Fatalf("save: %d %v", status, body)
 			}
 			status, body = ts.call(t, "POST", "/api/v1/assessments/"+id+"/submit", token, nil)
-			if status != 200 || body["status"] != "submitted" {
+			if status != 200 || body["status"] != "submitted" || body["size_band"] == nil {
 				t.Fatalf("submit: %d %v", status, body)
 			}
+			status, body = ts.call(t, "GET", "/api/v1/assessments/"+id, token, nil)
 			var want map[string]any
 			_ = json.Unmarshal(raw, &want)
-			if got := body["answers"].(map[string]any); len(got) != len(want) {
+			if got := body["answers"].(map[string]any); status != 200 || len(got) != len(want) {
 				t.Errorf("stored %d answers, sent %d", len(got), len(want))
 			}
 		})
+	}
+}
+
+// TestResult checks the respondent contract of DESIGN.md on the result, the scores stored at
+// submission, and the peer benchmark once a cohort has k peers.
+func TestResult(t *testing.T) {
+	ts := startServer(t, nil)
+	submit := func(name string) (string, string, map[string]any) {
+		t.Helper()
+		raw, err := os.ReadFile("../../examples/answers/" + name + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := ts.call(t, "POST", "/api/v1/assessments", "", `{"questionnaire_id":"esr"}`)
+		id, token := body["id"].(string), body["respondent_token"].(string)
+		if status, body := ts.call(t, "GET", "/api/v1/assessments/"+id+"/result", token, nil); status != 409 || errorCode(body) != "not_submitted" {
+			t.Fatalf("result of a draft: %d %v", status, body)
+		}
+		if status, _ := ts.call(t, "PUT", "/api/v1/assessments/"+id+"/answers", token, `{"revision":0,"answers":`+string(raw)+`}`); status != 200 {
+			t.Fatalf("save %s: %d", name, status)
+		}
+		status, body := ts.call(t, "POST", "/api/v1/assessments/"+id+"/submit", token, nil)
+		if status != 200 {
+			t.Fatalf("submit %s: %d %v", name, status, body)
+		}
+		return id, token, body
+	}
+
+	id, token, sub := submit("small-sme")
+	status, r := ts.call(t, "GET", "/api/v1/assessments/"+id+"/result", token, nil)
+	if status != 200 {
+		t.Fatalf("result: %d %v", status, r)
+	}
+	if d := cmp.Diff(sub["overall"], r["overall"]); d != "" {
+		t.Errorf("submit and result disagree on overall: %s", d)
+	}
+	if r["size_band"] != "small_scale" || r["scoring_version"].(float64) != 1 {
+		t.Errorf("size_band %v scoring_version %v", r["size_band"], r["scoring_version"])
+	}
+	overall := r["overall"].(map[string]any)
+	if overall["score"].(float64) != 9.3 || overall["level"].(float64) != 1 {
+		t.Errorf("overall %v", overall)
+	}
+	domains := r["domains"].([]any)
+	if len(domains) != 6 {
+		t.Fatalf("%d domains", len(domains))
+	}
+	for _, d := range domains {
+		m := d.(map[string]any)
+		if m["id"] == nil || m["coverage"] == nil {
+			t.Errorf("domain without id or coverage: %v", m)
+		}
+		if _, ok := m["score"]; !ok {
+			t.Errorf("domain without a score field: %v", m)
+		}
+	}
+	exp := r["exposure"].(map[string]any)
+	if exp["level"] != "high" {
+		t.Errorf("exposure %v", exp["level"])
+	}
+	mat := exp["materials"].([]any)[0].(map[string]any)
+	if mat["id"] != "permanent_magnets" || mat["hhi"].(float64) != 8200 || mat["top_country"] != "CN" || mat["top_share"].(float64) != 90 {
+		t.Errorf("material %v", mat)
+	}
+	b := r["benchmark"].(map[string]any)
+	if b["source"] != "published" || len(b["published"].([]any)) == 0 {
+		t.Errorf("one firm alone is compared with the published figures: %v", b)
+	}
+
+	// Four SME manufacturers: for the last, three others form its size × sector cohort (k = 3).
+	for range 3 {
+		submit("mid-exporter")
+	}
+	_, _, body := submit("mid-exporter")
+	b = body["benchmark"].(map[string]any)
+	cohort, _ := b["cohort"].(map[string]any)
+	if b["source"] != "peers" || cohort["size_band"] != "sme" || cohort["sector"] != "manufacturing" || cohort["n"].(float64) != 3 {
+		t.Fatalf("benchmark %v", b)
+	}
+	o := b["overall"].(map[string]any)
+	if o["percentile"].(float64) != 50 || o["median"].(float64) != 53.2 || o["n"].(float64) != 3 {
+		t.Errorf("standing among three identical peers: %v", o)
 	}
 }

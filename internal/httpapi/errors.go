@@ -65,6 +65,7 @@ var (
 	errConflict         = &apiError{http.StatusConflict, "conflict", msg{"他の更新と競合しました。最新の状態を読み込んでから再度お試しください。", "The change conflicts with another update. Reload and try again."}, nil, nil}
 	errInternal         = &apiError{http.StatusInternalServerError, "internal", msg{"サーバー内部でエラーが発生しました。リクエストIDを添えてお問い合わせください。", "An internal error occurred. Please quote the request id when you contact us."}, nil, nil}
 	errSubmitted        = &apiError{http.StatusConflict, "already_submitted", msg{"この診断はすでに提出済みのため、変更できません。", "This assessment has been submitted and can no longer be changed."}, nil, nil}
+	errNotSubmitted     = &apiError{http.StatusConflict, "not_submitted", msg{"この診断はまだ提出されていません。提出すると結果が表示されます。", "This assessment has not been submitted yet; the result appears once it is."}, nil, nil}
 	errDefinitionGone   = &apiError{http.StatusGone, "questionnaire_version_unavailable", msg{"この診断の調査票の版は現在提供されていません。", "The questionnaire version of this assessment is no longer available."}, nil, nil}
 
 	msgFieldRequired = msg{"この項目は必須です。", "This field is required."}
@@ -114,6 +115,8 @@ func writeError(c *gin.Context, err error) {
 		}, fields, nil}
 	case errors.Is(err, assessment.ErrSubmitted):
 		ae = errSubmitted
+	case errors.Is(err, assessment.ErrNotSubmitted):
+		ae = errNotSubmitted
 	case errors.Is(err, assessment.ErrDefinitionAbsent):
 		ae = errDefinitionGone
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, assessment.ErrNotFound):

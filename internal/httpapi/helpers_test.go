@@ -10,6 +10,7 @@ import (
 
 	"github.com/esready/esready/configs"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
 )
 
 // testQuestionnaires loads the shipped questionnaires plus the engine's small test definition
@@ -56,4 +57,21 @@ func (l *logBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+func testBaselines(t testing.TB, defs *questionnaire.Registry) []scoring.Baseline {
+	t.Helper()
+	def, ok := defs.Latest("esr")
+	if !ok {
+		t.Fatal("no esr")
+	}
+	data, err := fs.ReadFile(configs.Embedded(), "benchmarks/published.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := scoring.ParseBaselines(data, "published.yaml", def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bs
 }

@@ -63,6 +63,7 @@ func New(d Deps) (*gin.Engine, error) {
 	as.GET("/:id", a.get)
 	as.PUT("/:id/answers", a.saveAnswers)
 	as.POST("/:id/submit", a.submit)
+	as.GET("/:id/result", a.result)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)

@@ -20,7 +20,10 @@ import (
 	"github.com/esready/esready/internal/store/storetest"
 )
 
-const testBodyLimit = 64 << 10
+const (
+	testBodyLimit = 64 << 10
+	testPeerK     = 3 // a small k, so a handful of submissions form a cohort
+)
 
 type testServer struct {
 	URL    string
@@ -41,7 +44,7 @@ func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 		DB:             st,
 		MaxBodyBytes:   testBodyLimit,
 		Questionnaires: defs,
-		Assessments:    assessment.NewService(st, defs, time.Now),
+		Assessments:    assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: testPeerK, Baselines: testBaselines(t, defs)}),
 		Web: fstest.MapFS{
 			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},

@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"testing"
@@ -231,4 +232,33 @@ func BenchmarkAggregate(b *testing.B) {
 		runtime.ReadMemStats(&ms)
 	}
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap")
+}
+
+// BenchmarkAggregateDecoded is BenchmarkAggregate with each row's answers decoded from the JSON
+// string the store keeps, as a campaign aggregate over the database does.
+func BenchmarkAggregateDecoded(b *testing.B) {
+	def := esr(b)
+	type stored struct {
+		answers []byte
+		row     scoring.Row
+	}
+	var rows []stored
+	for _, name := range []string{"small-sme", "mid-exporter", "large-firm"} {
+		a := example(b, name)
+		raw, _ := json.Marshal(a)
+		r := scoring.Score(def, a)
+		rows = append(rows, stored{raw, scoring.Row{Band: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture, Overall: r.Overall.Score}})
+	}
+	for b.Loop() {
+		g := scoring.NewAggregator(def)
+		for i := range 100_000 {
+			s := rows[i%3]
+			row := s.row
+			if err := json.Unmarshal(s.answers, &row.Answers); err != nil {
+				b.Fatal(err)
+			}
+			g.Add(row)
+		}
+		g.Result(scoring.DefaultCellK)
+	}
 }

@@ -132,7 +132,7 @@ func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
 	self, inPop := p.latest[firmKey]
 	b := Benchmark{Source: "published", K: k, Tried: []Cohort{}, Published: []Comparison{}}
 	for i, key := range cohortKeys(r.SizeBand, r.Sector) {
-		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.Sector)}
+		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.SectorLabel)}
 		if i < 2 {
 			c.Band = r.SizeBand
 		}
@@ -178,11 +178,11 @@ func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
 	return b
 }
 
-func cohortLabel(level int, band, sector string) questionnaire.Text {
+func cohortLabel(level int, band string, sector questionnaire.Text) questionnaire.Text {
 	bl := bandLabels[band]
 	switch level {
 	case 0:
-		return questionnaire.Text{JA: "同じ規模・同じ業種の企業（" + bl.JA + "・" + sector + "）", EN: "firms of the same size and sector (" + bl.EN + ", " + sector + ")"}
+		return questionnaire.Text{JA: "同じ規模・同じ業種の企業（" + bl.JA + "・" + sector.JA + "）", EN: "firms of the same size and sector (" + bl.EN + ", " + sector.EN + ")"}
 	case 1:
 		return questionnaire.Text{JA: "同じ規模の企業（" + bl.JA + "）", EN: "firms of the same size (" + bl.EN + ")"}
 	}

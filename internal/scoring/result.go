@@ -9,18 +9,19 @@ import (
 // Result is everything scoring says about one submission. Benchmark is filled separately, at
 // read time, because the peer population changes after the submission.
 type Result struct {
-	ScoringVersion  int        `json:"scoring_version"`
-	QuestionnaireID string     `json:"questionnaire_id"`
-	Version         int        `json:"questionnaire_version"`
-	Hash            string     `json:"questionnaire_hash"`
-	Size            Size       `json:"size"`
-	SizeBand        string     `json:"size_band"`
-	Sector          string     `json:"sector"`
-	Prefecture      string     `json:"prefecture,omitempty"`
-	Overall         Overall    `json:"overall"`
-	Domains         []Domain   `json:"domains"`
-	Exposure        Exposure   `json:"exposure"`
-	Benchmark       *Benchmark `json:"benchmark,omitempty"`
+	ScoringVersion  int                `json:"scoring_version"`
+	QuestionnaireID string             `json:"questionnaire_id"`
+	Version         int                `json:"questionnaire_version"`
+	Hash            string             `json:"questionnaire_hash"`
+	Size            Size               `json:"size"`
+	SizeBand        string             `json:"size_band"`
+	Sector          string             `json:"sector"`
+	SectorLabel     questionnaire.Text `json:"sector_label"`
+	Prefecture      string             `json:"prefecture,omitempty"`
+	Overall         Overall            `json:"overall"`
+	Domains         []Domain           `json:"domains"`
+	Exposure        Exposure           `json:"exposure"`
+	Benchmark       *Benchmark         `json:"benchmark,omitempty"`
 	// FindOut lists the questions answered "don't know": each becomes a task to find out.
 	FindOut []string `json:"find_out"`
 }
@@ -48,6 +49,11 @@ func Score(def *questionnaire.Definition, a questionnaire.Answers) Result {
 		ScoringVersion: Version, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash,
 		Size: size, SizeBand: size.Band, Sector: str(QIndustry), Prefecture: str(QPrefecture),
 		Domains: domainReadiness(def, a, env), Exposure: exposure(def, env), FindOut: []string{},
+	}
+	if q, ok := def.Question(QIndustry); ok {
+		if o, ok := q.Option(r.Sector); ok {
+			r.SectorLabel = o.Label
+		}
 	}
 	r.Overall = overall(r.Domains)
 	// Every visible question answered "don't know" (the special answer or an option of that

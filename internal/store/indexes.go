@@ -19,8 +19,9 @@ var collections = []struct {
 		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("email_unique").SetUnique(true)},
 	}},
 	{colAssessments, []mongo.IndexModel{
-		// Chamber aggregates and peer benchmarks read the submissions of one questionnaire version.
-		{Keys: bson.D{{Key: "questionnaire_id", Value: 1}, {Key: "version", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("questionnaire_status")},
+		// Peer benchmarks and chamber aggregates read the submissions of one questionnaire
+		// version, incrementally by submission time.
+		{Keys: bson.D{{Key: "questionnaire_id", Value: 1}, {Key: "version", Value: 1}, {Key: "status", Value: 1}, {Key: "submitted_at", Value: 1}}, Options: options.Index().SetName("questionnaire_submitted")},
 	}},
 }
 
