@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-//go:embed *.yaml questionnaires benchmarks
+//go:embed *.yaml questionnaires benchmarks checklist
 var embedded embed.FS
 
 // Embedded returns the defaults compiled into the binary.

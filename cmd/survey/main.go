@@ -23,9 +23,11 @@ import (
 
 	"github.com/esready/esready/frontend"
 	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/httpapi"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
 	"github.com/esready/esready/internal/store"
 )
 
@@ -104,11 +106,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log := newLogger(cfg, stderr)
 	started := time.Now()
 
-	defs, err := loadQuestionnaires(cfg)
-	if err != nil {
-		return err
-	}
-	baselines, err := loadBaselines(cfg, defs)
+	content, err := loadContent(cfg)
 	if err != nil {
 		return err
 	}
@@ -128,8 +126,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
-		Questionnaires: defs,
-		Assessments:    assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: cfg.PeerK, Baselines: baselines}),
+		Questionnaires: content.defs,
+		Assessments: assessment.NewService(st, content.defs, time.Now, assessment.Options{
+			PeerK: cfg.PeerK, Baselines: content.baselines, Checklists: content.checklists,
+		}),
 	})
 	if err != nil {
 		return err
@@ -177,15 +177,31 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	return nil
 }
 
-// loadQuestionnaires reads the configured questionnaire definitions; a defective one stops
-// start-up with the problems listed.
-func loadQuestionnaires(cfg config.Config) (*questionnaire.Registry, error) {
+// content is the configured questionnaires with the published baselines and checklist rules
+// that go with them.
+type content struct {
+	defs       *questionnaire.Registry
+	baselines  []scoring.Baseline
+	checklists *checklist.Set
+}
+
+// loadContent reads and checks the configured content; a defect stops start-up with every
+// problem listed.
+func loadContent(cfg config.Config) (content, error) {
 	defs, err := questionnaire.Load(cfg.Files, "questionnaires")
 	if err != nil {
-		return nil, err
+		return content{}, err
 	}
 	if len(defs.All()) == 0 {
-		return nil, errors.New("no questionnaire definitions in configs/questionnaires")
+		return content{}, errors.New("no questionnaire definitions in configs/questionnaires")
 	}
-	return defs, nil
+	baselines, err := loadBaselines(cfg, defs)
+	if err != nil {
+		return content{}, err
+	}
+	checklists, err := checklist.Load(cfg.Files, "checklist", defs)
+	if err != nil {
+		return content{}, err
+	}
+	return content{defs, baselines, checklists}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
@@ -53,20 +54,16 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	defs, err := loadQuestionnaires(cfg)
+	content, err := loadContent(cfg)
 	if err != nil {
 		return err
 	}
-	def, ok := defs.Latest(*qid)
+	def, ok := content.defs.Latest(*qid)
 	if *version > 0 {
-		def, ok = defs.Version(*qid, *version)
+		def, ok = content.defs.Version(*qid, *version)
 	}
 	if !ok {
 		return fmt.Errorf("no questionnaire %s (version %d)", *qid, *version)
-	}
-	baselines, err := loadBaselines(cfg, defs)
-	if err != nil {
-		return err
 	}
 
 	raw, err := os.ReadFile(files[0])
@@ -85,17 +82,28 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	r := scoring.Score(def, answers)
 	b := scoring.NewPopulation(nil).Benchmark(r, "", scoring.DefaultPeerK)
-	b.Published = scoring.Compare(baselines, def, def.NewEnv(answers, r.SizeBand), r.SizeBand)
+	b.Published = scoring.Compare(content.baselines, def, def.NewEnv(answers, r.SizeBand), r.SizeBand)
 	r.Benchmark = &b
+	out := scored{Result: r}
+	if rules, ok := content.checklists.For(def.ID, def.Version); ok {
+		c := rules.Evaluate(def, answers, r)
+		out.Checklist = &c
+	}
 
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return enc.Encode(out)
 	}
-	printResult(stdout, r, *lang)
+	printResult(stdout, out, *lang)
 	return nil
+}
+
+// scored is what `survey score` prints: the result with its checklist, as the API returns it.
+type scored struct {
+	scoring.Result
+	Checklist *checklist.Result `json:"checklist,omitempty"`
 }
 
 // loadBaselines reads the published survey figures and checks them against the latest esr.
@@ -115,7 +123,8 @@ func loadBaselines(cfg config.Config, defs *questionnaire.Registry) ([]scoring.B
 }
 
 // printResult writes the result as a readable table.
-func printResult(w io.Writer, r scoring.Result, lang string) {
+func printResult(w io.Writer, out scored, lang string) {
+	r := out.Result
 	ja := lang == "ja"
 	pick := func(jaText, en string) string {
 		if ja {
@@ -164,5 +173,16 @@ func printResult(w io.Writer, r scoring.Result, lang string) {
 	}
 	if len(r.FindOut) > 0 {
 		fmt.Fprintf(w, "\n%s: %s\n", pick("確認が必要な項目（わからない）", "To find out (don't know)"), strings.Join(r.FindOut, ", "))
+	}
+	if c := out.Checklist; c != nil {
+		fmt.Fprintf(w, "\n%s\n", pick("最初の一歩", "First steps"))
+		for i, it := range c.FirstSteps {
+			fmt.Fprintf(w, "  %d. [%s] %s — %s\n     %s\n", i+1, checklist.PriorityLabel(it.Priority).In(lang), it.Title.In(lang), it.OwnerLabel.In(lang), it.Reason.In(lang))
+		}
+		fmt.Fprintf(w, "\n%s: %s %d, %s %d, %s %d, %s %d\n", pick("チェックリスト", "Checklist"),
+			checklist.StatusLabel(checklist.StatusTodo).In(lang), c.Counts[checklist.StatusTodo],
+			checklist.StatusLabel(checklist.StatusPartial).In(lang), c.Counts[checklist.StatusPartial],
+			checklist.StatusLabel(checklist.StatusDone).In(lang), c.Counts[checklist.StatusDone],
+			checklist.StatusLabel(checklist.StatusNA).In(lang), c.Counts[checklist.StatusNA])
 	}
 }

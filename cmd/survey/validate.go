@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/questionnaire"
 )
@@ -85,6 +86,19 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 			return errors.New("published baselines are invalid")
 		}
 		fmt.Fprintf(stdout, "ok: benchmarks/published.yaml — %d published baselines\n", len(bs))
+		set, err := checklist.Load(cfg.Files, "checklist", reg)
+		if errors.As(err, &ps) {
+			for _, p := range ps {
+				fmt.Fprintln(stdout, p)
+			}
+			return fmt.Errorf("%d problem(s) in the checklist rules", len(ps))
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range set.All() {
+			fmt.Fprintf(stdout, "ok: %s — %d checklist items for %s v%d\n", r.File, len(r.Items), r.Questionnaire, r.Version)
+		}
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -97,9 +98,10 @@ type Service struct {
 	store     Storer
 	defs      *questionnaire.Registry
 	now       func() time.Time
-	peers     *peerCache
-	baselines []scoring.Baseline
-	peerK     int
+	peers      *peerCache
+	baselines  []scoring.Baseline
+	checklists *checklist.Set
+	peerK      int
 }
 
 // Options configure the benchmark.
@@ -108,6 +110,8 @@ type Options struct {
 	PeerK int
 	// Baselines are the published survey figures (configs/benchmarks).
 	Baselines []scoring.Baseline
+	// Checklists are the checklist rules (configs/checklist).
+	Checklists *checklist.Set
 }
 
 // NewService returns a service; now is the clock (time.Now in production).
@@ -116,7 +120,7 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 	if k <= 0 {
 		k = scoring.DefaultPeerK
 	}
-	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store), baselines: opts.Baselines, peerK: k}
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store), baselines: opts.Baselines, checklists: opts.Checklists, peerK: k}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -244,26 +248,57 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessmen
 // ErrNotSubmitted is the error of asking for the result of a draft.
 var ErrNotSubmitted = errors.New("assessment not submitted yet")
 
+// Outcome is everything a respondent gets back for a submitted assessment.
+type Outcome struct {
+	Assessment Assessment
+	Definition *questionnaire.Definition
+	// Score is as stored at submission, with the benchmark computed now.
+	Score scoring.Result
+	// Checklist is derived from the answers and scores; nil when the questionnaire version has
+	// no checklist rules.
+	Checklist *checklist.Result
+}
+
 // Result returns the stored result of a submitted assessment, with its standing among peers
 // (or against the published baselines) computed now: the scores are those of submission, the
 // peer population is today's.
-func (s *Service) Result(ctx context.Context, id, token string) (Assessment, scoring.Result, error) {
+func (s *Service) Result(ctx context.Context, id, token string) (Outcome, error) {
 	a, def, err := s.Open(ctx, id, token)
 	if err != nil {
-		return Assessment{}, scoring.Result{}, err
+		return Outcome{}, err
 	}
 	if a.Status != StatusSubmitted || a.Result == nil {
-		return Assessment{}, scoring.Result{}, ErrNotSubmitted
+		return Outcome{}, ErrNotSubmitted
 	}
 	r := *a.Result
 	pop, err := s.peers.population(ctx, a.QuestionnaireID, a.Version)
 	if err != nil {
-		return Assessment{}, scoring.Result{}, err
+		return Outcome{}, err
 	}
 	b := pop.Benchmark(r, a.FirmKey, s.peerK)
 	b.Published = scoring.Compare(s.baselines, def, def.NewEnv(a.Answers, r.SizeBand), r.SizeBand)
 	r.Benchmark = &b
-	return a, r, nil
+	o := Outcome{Assessment: a, Definition: def, Score: r}
+	if s.checklists != nil {
+		if rules, ok := s.checklists.For(a.QuestionnaireID, a.Version); ok {
+			c := rules.Evaluate(def, a.Answers, r)
+			o.Checklist = &c
+		}
+	}
+	return o, nil
+}
+
+// BlankChecklist returns the checklist of the latest version of a questionnaire with no answers.
+func (s *Service) BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error) {
+	def, ok := s.defs.Latest(questionnaireID)
+	if !ok || s.checklists == nil {
+		return nil, checklist.Result{}, ErrNoQuestionnaire
+	}
+	rules, ok := s.checklists.For(def.ID, def.Version)
+	if !ok {
+		return nil, checklist.Result{}, ErrNoQuestionnaire
+	}
+	return def, rules.Blank(def), nil
 }
 
 // newToken returns a 256-bit random credential, URL-safe.

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"errors"
 	"io"
 	"net/http"
@@ -11,7 +13,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/report"
 	"github.com/esready/esready/internal/scoring"
 )
 
@@ -21,7 +25,8 @@ type AssessmentService interface {
 	Open(ctx context.Context, id, token string) (assessment.Assessment, *questionnaire.Definition, error)
 	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
 	Submit(ctx context.Context, id, token, lang string) (assessment.Assessment, error)
-	Result(ctx context.Context, id, token string) (assessment.Assessment, scoring.Result, error)
+	Result(ctx context.Context, id, token string) (assessment.Outcome, error)
+	BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error)
 }
 
 type assessments struct{ svc AssessmentService }
@@ -143,6 +148,7 @@ type resultResponse struct {
 	Status      string    `json:"status"`
 	SubmittedAt time.Time `json:"submitted_at"`
 	scoring.Result
+	Checklist *checklist.Result `json:"checklist,omitempty"`
 }
 
 func (h assessments) submit(c *gin.Context) {
@@ -154,12 +160,73 @@ func (h assessments) submit(c *gin.Context) {
 }
 
 func (h assessments) result(c *gin.Context) {
-	a, r, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
+	o, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.PureJSON(http.StatusOK, resultResponse{ID: a.ID, Status: string(a.Status), SubmittedAt: a.SubmittedAt, Result: r})
+	a := o.Assessment
+	c.PureJSON(http.StatusOK, resultResponse{ID: a.ID, Status: string(a.Status), SubmittedAt: a.SubmittedAt, Result: o.Score, Checklist: o.Checklist})
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// checklistXLSX is the firm's action plan as a workbook.
+func (h assessments) checklistXLSX(c *gin.Context) {
+	lang, ok := langParam(c)
+	if !ok {
+		return
+	}
+	o, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if o.Checklist == nil {
+		writeError(c, errNotFound)
+		return
+	}
+	var buf bytes.Buffer
+	err = report.Workbook(&buf, report.WorkbookInput{Lang: lang, Questionnaire: o.Definition, Checklist: *o.Checklist,
+		Score: &o.Score, Date: o.Assessment.SubmittedAt})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	name := fmt.Sprintf("esready-checklist-%s-%s.xlsx", o.Assessment.SubmittedAt.Format("20060102"), lang)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+}
+
+// blankChecklistXLSX is the checklist with no answers, for firms that prefer paper.
+func (h assessments) blankChecklistXLSX(c *gin.Context) {
+	lang, ok := langParam(c)
+	if !ok {
+		return
+	}
+	def, blank, err := h.svc.BlankChecklist(c.DefaultQuery("questionnaire", "esr"))
+	if err != nil {
+		writeError(c, errNotFound)
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.Workbook(&buf, report.WorkbookInput{Lang: lang, Questionnaire: def, Checklist: blank, Blank: true, Date: time.Now()}); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="esready-checklist-blank-`+lang+`.xlsx"`)
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+}
+
+// langParam reads ?lang=ja|en (default ja), answering 400 for anything else.
+func langParam(c *gin.Context) (string, bool) {
+	lang := c.DefaultQuery("lang", "ja")
+	if lang != "ja" && lang != "en" {
+		writeError(c, invalidQuery([]FieldError{{Path: "lang", Message: msg{"ja または en を指定してください。", "Use ja or en."}.in(language(c))}}))
+		return "", false
+	}
+	return lang, true
 }
 
 func toAssessmentResponse(a assessment.Assessment, def *questionnaire.Definition) assessmentResponse {

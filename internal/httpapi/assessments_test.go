@@ -421,3 +421,65 @@ func TestResult(t *testing.T) {
 		t.Errorf("standing among three identical peers: %v", o)
 	}
 }
+
+func TestChecklistDownloads(t *testing.T) {
+	ts := startServer(t, nil)
+	raw, err := os.ReadFile("../../examples/answers/large-firm.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := ts.call(t, "POST", "/api/v1/assessments", "", `{"questionnaire_id":"esr"}`)
+	id, token := body["id"].(string), body["respondent_token"].(string)
+	ts.call(t, "PUT", "/api/v1/assessments/"+id+"/answers", token, `{"revision":0,"answers":`+string(raw)+`}`)
+
+	get := func(path, token string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, b
+	}
+	if res, _ := get("/api/v1/assessments/"+id+"/checklist.xlsx", token); res.StatusCode != 409 {
+		t.Errorf("workbook of a draft: %d", res.StatusCode)
+	}
+	status, r := ts.call(t, "POST", "/api/v1/assessments/"+id+"/submit", token, nil)
+	if status != 200 {
+		t.Fatal(status)
+	}
+	c := r["checklist"].(map[string]any)
+	items, steps := c["items"].([]any), c["first_steps"].([]any)
+	if len(items) < 35 || len(steps) == 0 || len(steps) > 5 {
+		t.Fatalf("checklist: %d items, %d first steps", len(items), len(steps))
+	}
+	for _, it := range items {
+		m := it.(map[string]any)
+		if m["id"] == nil || m["status"] == nil || m["priority"] == nil || m["reason"] == nil {
+			t.Fatalf("item lacks a contract field: %v", m)
+		}
+	}
+
+	if res, _ := get("/api/v1/assessments/"+id+"/checklist.xlsx", ""); res.StatusCode != 404 {
+		t.Errorf("workbook without the credential: %d", res.StatusCode)
+	}
+	res, b := get("/api/v1/assessments/"+id+"/checklist.xlsx?lang=en", token)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), ".xlsx") || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("workbook: %d %v %d bytes", res.StatusCode, res.Header, len(b))
+	}
+	if res, _ := get("/api/v1/assessments/"+id+"/checklist.xlsx?lang=fr", token); res.StatusCode != 400 {
+		t.Errorf("bad lang: %d", res.StatusCode)
+	}
+	res, b = get("/api/v1/checklist.xlsx?lang=ja", "")
+	if res.StatusCode != 200 || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("blank checklist: %d", res.StatusCode)
+	}
+	if res, _ := get("/api/v1/checklist.xlsx?questionnaire=nope", ""); res.StatusCode != 404 {
+		t.Errorf("blank checklist of an unknown questionnaire: %d", res.StatusCode)
+	}
+}

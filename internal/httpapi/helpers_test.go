@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/esready/esready/configs"
+	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -74,4 +75,13 @@ func testBaselines(t testing.TB, defs *questionnaire.Registry) []scoring.Baselin
 		t.Fatal(err)
 	}
 	return bs
+}
+
+func testChecklists(t testing.TB, defs *questionnaire.Registry) *checklist.Set {
+	t.Helper()
+	set, err := checklist.Load(configs.Embedded(), "checklist", defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

@@ -64,6 +64,8 @@ func New(d Deps) (*gin.Engine, error) {
 	as.PUT("/:id/answers", a.saveAnswers)
 	as.POST("/:id/submit", a.submit)
 	as.GET("/:id/result", a.result)
+	as.GET("/:id/checklist.xlsx", a.checklistXLSX)
+	v1.GET("/checklist.xlsx", a.blankChecklistXLSX)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)

@@ -44,7 +44,7 @@ func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 		DB:             st,
 		MaxBodyBytes:   testBodyLimit,
 		Questionnaires: defs,
-		Assessments:    assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: testPeerK, Baselines: testBaselines(t, defs)}),
+		Assessments:    assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: testPeerK, Baselines: testBaselines(t, defs), Checklists: testChecklists(t, defs)}),
 		Web: fstest.MapFS{
 			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},

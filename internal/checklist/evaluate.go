@@ -1,0 +1,334 @@
+package checklist
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
+)
+
+// Statuses of an item.
+const (
+	StatusDone    = "done"
+	StatusPartial = "partial"
+	StatusTodo    = "todo"
+	StatusNA      = "na"
+)
+
+// Priorities of an item.
+const (
+	PriorityHigh   = "high"
+	PriorityMedium = "medium"
+	PriorityLow    = "low"
+)
+
+// MaxFirstSteps and MaxFirstStepsPerDomain bound the "first steps".
+const (
+	MaxFirstSteps          = 5
+	MaxFirstStepsPerDomain = 2
+)
+
+// ItemResult is one item of a firm's checklist.
+type ItemResult struct {
+	ID         string             `json:"id"`
+	Domain     string             `json:"domain"`
+	Area       string             `json:"area"`
+	AreaLabel  questionnaire.Text `json:"area_label"`
+	Tier       string             `json:"tier"`
+	Title      questionnaire.Text `json:"title"`
+	Action     questionnaire.Text `json:"action"`
+	Rationale  questionnaire.Text `json:"rationale"`
+	Evidence   questionnaire.Text `json:"evidence"`
+	References []string           `json:"references"`
+	Owner      string             `json:"owner"`
+	OwnerLabel questionnaire.Text `json:"owner_label"`
+	Horizon    int                `json:"horizon_days"`
+	Effort     string             `json:"effort"`
+	Status     string             `json:"status"`
+	// Checked is the state of the item's checkbox: ticked when done.
+	Checked bool `json:"checked"`
+	// FindOut marks a task of finding something out (a "don't know" answer).
+	FindOut  bool               `json:"find_out,omitempty"`
+	Priority string             `json:"priority"`
+	Reason   questionnaire.Text `json:"reason"`
+}
+
+// Group is the items of one domain, in the questionnaire's domain order.
+type Group struct {
+	Domain string             `json:"domain"`
+	Title  questionnaire.Text `json:"title"`
+	Items  []string           `json:"items"` // item ids
+}
+
+// Result is a firm's checklist.
+type Result struct {
+	Items      []ItemResult   `json:"items"`
+	Groups     []Group        `json:"groups"`
+	FirstSteps []ItemResult   `json:"first_steps"`
+	Counts     map[string]int `json:"counts"` // by status
+}
+
+// Evaluate derives every item's status and priority from a submission and its scores.
+func (r *Rules) Evaluate(def *questionnaire.Definition, a questionnaire.Answers, res scoring.Result) Result {
+	env := def.NewEnv(a, res.SizeBand)
+	exposed := exposures(res.Exposure)
+	out := Result{Items: []ItemResult{}, Groups: []Group{}, FirstSteps: []ItemResult{},
+		Counts: map[string]int{StatusDone: 0, StatusPartial: 0, StatusTodo: 0, StatusNA: 0}}
+
+	byDomain := map[string][]ItemResult{}
+	for i := range r.Items {
+		it := &r.Items[i]
+		ir := it.evaluate(env, res.SizeBand, exposed)
+		byDomain[it.Domain] = append(byDomain[it.Domain], ir)
+		out.Counts[ir.Status]++
+	}
+	for _, s := range def.Sections {
+		items := byDomain[s.Domain]
+		if s.Domain == "" || len(items) == 0 {
+			continue
+		}
+		g := Group{Domain: s.Domain, Title: s.Title}
+		for _, ir := range items {
+			g.Items = append(g.Items, ir.ID)
+			out.Items = append(out.Items, ir)
+		}
+		out.Groups = append(out.Groups, g)
+	}
+	out.FirstSteps = firstSteps(out.Items)
+	return out
+}
+
+// Blank returns every item with no answers: the printable paper checklist. Statuses are empty.
+func (r *Rules) Blank(def *questionnaire.Definition) Result {
+	out := Result{Items: []ItemResult{}, Groups: []Group{}, FirstSteps: []ItemResult{}, Counts: map[string]int{}}
+	for _, s := range def.Sections {
+		if s.Domain == "" {
+			continue
+		}
+		g := Group{Domain: s.Domain, Title: s.Title}
+		for i := range r.Items {
+			it := &r.Items[i]
+			if it.Domain != s.Domain {
+				continue
+			}
+			ir := it.base(it.Tier, it.Action)
+			g.Items = append(g.Items, ir.ID)
+			out.Items = append(out.Items, ir)
+		}
+		if len(g.Items) > 0 {
+			out.Groups = append(out.Groups, g)
+		}
+	}
+	return out
+}
+
+func (it *Item) base(tier string, action questionnaire.Text) ItemResult {
+	return ItemResult{
+		ID: it.ID, Domain: it.Domain, Area: it.Area, AreaLabel: Areas[it.Area], Tier: tier,
+		Title: it.Title, Action: action, Rationale: it.Rationale, Evidence: it.Evidence,
+		References: it.References, Owner: it.Owner, OwnerLabel: Owners[it.Owner],
+		Horizon: it.Horizon, Effort: it.Effort,
+	}
+}
+
+// exposures returns the exposures a firm has, as Item.Exposure names them.
+func exposures(e scoring.Exposure) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range e.Materials {
+		if m.HHI >= scoring.HHIHigh {
+			out["supply_concentration"] = true
+		}
+	}
+	for _, p := range []*float64{e.ChinaProcurement, e.ChinaSales} {
+		if p != nil && *p >= scoring.ChinaShareHigh {
+			out["china_dependence"] = true
+		}
+	}
+	out["export_control"] = e.Flags.ControlledItems
+	out["us_origin"] = e.Flags.USOrigin
+	out["fdi"] = e.Flags.FDIDesignated
+	out["critical_infra"] = e.Flags.CriticalInfraOperator || e.Flags.CriticalInfraSupplier
+	return out
+}
+
+func (it *Item) evaluate(env *questionnaire.Submission, band string, exposed map[string]bool) ItemResult {
+	tier := it.Tier
+	for _, rule := range it.TierRules {
+		if rule.If.Holds(env) {
+			tier = rule.Tier
+			break
+		}
+	}
+	action := it.Action
+	switch {
+	case band == scoring.BandLarge && !it.ActionLarge.Empty():
+		action = it.ActionLarge
+	case band != scoring.BandLarge && !it.ActionSME.Empty():
+		action = it.ActionSME
+	}
+	ir := it.base(tier, action)
+	ir.Status, ir.FindOut = it.status(env)
+	ir.Checked = ir.Status == StatusDone
+	ir.Priority, ir.Reason = it.priority(ir, exposed)
+	return ir
+}
+
+// status derives the item's status from the answers.
+func (it *Item) status(env *questionnaire.Submission) (string, bool) {
+	if it.AppliesIf != nil && !it.AppliesIf.Holds(env) {
+		return StatusNA, false
+	}
+	findOut := it.FindOutIf != nil && it.FindOutIf.Holds(env)
+	if p := it.Practice; p != nil {
+		if !env.Visible(p.Question) {
+			return StatusNA, false
+		}
+		v, _ := env.Answer(p.Question)
+		switch v {
+		case questionnaire.NA:
+			return StatusNA, false
+		case questionnaire.DontKnow:
+			return StatusTodo, true
+		}
+		level, _ := v.(float64)
+		switch {
+		case level >= float64(p.Done):
+			return StatusDone, false
+		case level >= float64(p.Partial):
+			return StatusPartial, findOut
+		}
+		return StatusTodo, findOut
+	}
+	switch {
+	case it.DoneIf.Holds(env):
+		return StatusDone, false
+	case it.PartialIf != nil && it.PartialIf.Holds(env):
+		return StatusPartial, findOut
+	}
+	return StatusTodo, findOut
+}
+
+var (
+	statusText = map[string]questionnaire.Text{
+		StatusDone:    {JA: "実施済み", EN: "Done"},
+		StatusPartial: {JA: "一部実施", EN: "Partly done"},
+		StatusTodo:    {JA: "未実施", EN: "To do"},
+		StatusNA:      {JA: "該当なし", EN: "Not applicable"},
+	}
+	tierText = map[string]questionnaire.Text{
+		questionnaire.TierEssential:   {JA: "必須", EN: "essential"},
+		questionnaire.TierImportant:   {JA: "重要", EN: "important"},
+		questionnaire.TierRecommended: {JA: "推奨", EN: "recommended"},
+	}
+	priorityText = map[string]questionnaire.Text{
+		PriorityHigh:   {JA: "高", EN: "high"},
+		PriorityMedium: {JA: "中", EN: "medium"},
+		PriorityLow:    {JA: "低", EN: "low"},
+	}
+	priorityRank = map[string]int{PriorityHigh: 0, PriorityMedium: 1, PriorityLow: 2}
+	rankPriority = []string{PriorityHigh, PriorityMedium, PriorityLow}
+)
+
+// StatusLabel, PriorityLabel and TierLabel name a status, a priority and a tier in both languages.
+func StatusLabel(s string) questionnaire.Text   { return statusText[s] }
+func PriorityLabel(p string) questionnaire.Text { return priorityText[p] }
+func TierLabel(t string) questionnaire.Text     { return tierText[t] }
+
+// priority applies the documented rule (configs/checklist/README.md) and says why.
+func (it *Item) priority(ir ItemResult, exposed map[string]bool) (string, questionnaire.Text) {
+	st, tier := statusText[ir.Status], tierText[ir.Tier]
+	switch ir.Status {
+	case StatusDone:
+		return PriorityLow, questionnaire.Text{JA: "実施済みです。定期的に見直してください。", EN: "Done; review it from time to time."}
+	case StatusNA:
+		return PriorityLow, questionnaire.Text{JA: "回答内容から、貴社には該当しません。", EN: "Your answers show that this does not apply to you."}
+	}
+	rank := 2
+	switch {
+	case ir.Status == StatusTodo && ir.Tier == questionnaire.TierEssential:
+		rank = 0
+	case ir.Status == StatusTodo && ir.Tier == questionnaire.TierImportant,
+		ir.Status == StatusPartial && ir.Tier == questionnaire.TierEssential:
+		rank = 1
+	}
+	ja := []string{st.JA + "・" + tier.JA + "項目のため優先度「" + priorityText[rankPriority[rank]].JA + "」。"}
+	en := []string{st.EN + " and " + tier.EN + ": " + priorityText[rankPriority[rank]].EN + " priority."}
+	var names []questionnaire.Text
+	for _, e := range it.Exposure {
+		if exposed[e] {
+			names = append(names, Exposures[e])
+		}
+	}
+	if len(names) > 0 && rank > 0 {
+		rank--
+		var nj, ne []string
+		for _, n := range names {
+			nj, ne = append(nj, n.JA), append(ne, n.EN)
+		}
+		ja = append(ja, strings.Join(nj, "、")+"があるため、1段階引き上げて「"+priorityText[rankPriority[rank]].JA+"」。")
+		en = append(en, "Raised to "+priorityText[rankPriority[rank]].EN+" for "+strings.Join(ne, " and ")+".")
+	} else if len(names) > 0 {
+		var ne []string
+		var nj []string
+		for _, n := range names {
+			nj, ne = append(nj, n.JA), append(ne, n.EN)
+		}
+		ja = append(ja, strings.Join(nj, "、")+"があるため、特に急ぎます。")
+		en = append(en, "All the more urgent given "+strings.Join(ne, " and ")+".")
+	}
+	if ir.FindOut && rank > 1 {
+		rank = 1
+		ja = append(ja, "「わからない」と回答した点の確認は手間が少ないため「中」。")
+		en = append(en, "Finding out what you answered \"don't know\" is quick: medium.")
+	}
+	if ir.FindOut {
+		ja = append([]string{"「わからない」と回答した点を確認する作業です。"}, ja...)
+		en = append([]string{"A task of finding out what you answered \"don't know\"."}, en...)
+	}
+	return rankPriority[rank], questionnaire.Text{JA: strings.Join(ja, ""), EN: strings.Join(en, " ")}
+}
+
+// firstSteps picks the first actions: open items, essential first, then by priority, then by
+// effort (so quick wins surface), at most five and at most two from one domain.
+func firstSteps(items []ItemResult) []ItemResult {
+	effort := map[string]int{"S": 0, "M": 1, "L": 2}
+	type cand struct {
+		ItemResult
+		order int
+	}
+	var open []cand
+	for i, ir := range items {
+		if ir.Status == StatusTodo || ir.Status == StatusPartial {
+			open = append(open, cand{ir, i})
+		}
+	}
+	essential := func(c cand) int {
+		if c.Tier == questionnaire.TierEssential {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(open, func(a, b cand) int {
+		return cmp.Or(
+			cmp.Compare(essential(a), essential(b)),
+			cmp.Compare(priorityRank[a.Priority], priorityRank[b.Priority]),
+			cmp.Compare(effort[a.Effort], effort[b.Effort]),
+			cmp.Compare(a.order, b.order),
+		)
+	})
+	out := []ItemResult{}
+	perDomain := map[string]int{}
+	for _, c := range open {
+		if len(out) == MaxFirstSteps {
+			break
+		}
+		if perDomain[c.Domain] == MaxFirstStepsPerDomain {
+			continue
+		}
+		perDomain[c.Domain]++
+		out = append(out, c.ItemResult)
+	}
+	return out
+}

@@ -1,0 +1,227 @@
+// Package checklist turns a scored submission into the government-style checklist firms asked
+// for (JCCI 2023): prioritised, size-tailored actions with their policy references, each with
+// its status derived from the answers by structured rules in configs/checklist/, an owner, a
+// horizon, an effort and the evidence that shows it done. It is pure Go: no HTTP, no database.
+package checklist
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// Rules is one checklist, written for one questionnaire version.
+type Rules struct {
+	Questionnaire string `yaml:"questionnaire"`
+	Version       int    `yaml:"version"`
+	Items         []Item `yaml:"items"`
+	File          string `yaml:"-"`
+}
+
+// Item is one action of the checklist.
+type Item struct {
+	ID     string `yaml:"id"`
+	Domain string `yaml:"domain"`
+	// Area is the area of METI's Economic Security Management Guideline (2026) the action
+	// serves: autonomy, indispensability or governance.
+	Area string `yaml:"area"`
+	// Tier is how much the action matters (essential, important, recommended), as for questions;
+	// TierRules may change it for a firm's size band or exposure.
+	Tier      string                   `yaml:"tier"`
+	TierRules []questionnaire.TierRule `yaml:"tier_rules,omitempty"`
+
+	Title       questionnaire.Text `yaml:"title"`  // short, imperative
+	Action      questionnaire.Text `yaml:"action"` // what to do
+	ActionSME   questionnaire.Text `yaml:"action_sme,omitempty"`
+	ActionLarge questionnaire.Text `yaml:"action_large,omitempty"`
+	Rationale   questionnaire.Text `yaml:"rationale"`
+	Evidence    questionnaire.Text `yaml:"evidence"` // what shows it done
+	References  []string           `yaml:"references"`
+
+	Owner   string `yaml:"owner"`   // a role, see Owners
+	Horizon int    `yaml:"horizon"` // days: 30, 90 or 365
+	Effort  string `yaml:"effort"`  // S, M or L
+
+	// Exposure names the exposures that make the action more urgent (see Exposures).
+	Exposure []string `yaml:"exposure,omitempty"`
+
+	// AppliesIf: the item is "not applicable" unless it holds (always applies when absent).
+	AppliesIf *questionnaire.Condition `yaml:"applies_if,omitempty"`
+	// Practice derives the status from one scale question: done from level Done, partial from
+	// level Partial; "don't know" makes it a find-out task.
+	Practice *Practice `yaml:"practice,omitempty"`
+	// DoneIf and PartialIf derive the status from any answers (when Practice is not used).
+	DoneIf    *questionnaire.Condition `yaml:"done_if,omitempty"`
+	PartialIf *questionnaire.Condition `yaml:"partial_if,omitempty"`
+	// FindOutIf marks the item as a task to find something out (e.g. whether a rule applies).
+	FindOutIf *questionnaire.Condition `yaml:"find_out_if,omitempty"`
+}
+
+// Practice ties an item to a practice (scale) question.
+type Practice struct {
+	Question string `yaml:"question"`
+	Done     int    `yaml:"done"`
+	Partial  int    `yaml:"partial"`
+}
+
+// Areas of METI's Economic Security Management Guideline.
+var Areas = map[string]questionnaire.Text{
+	"autonomy":         {JA: "自律性の確保", EN: "Autonomy"},
+	"indispensability": {JA: "不可欠性の確保", EN: "Indispensability"},
+	"governance":       {JA: "ガバナンスの強化", EN: "Governance"},
+}
+
+// Owners are the roles an action can be given to.
+var Owners = map[string]questionnaire.Text{
+	"top_management":     {JA: "経営トップ", EN: "Top management"},
+	"board":              {JA: "取締役会", EN: "Board"},
+	"corporate_planning": {JA: "経営企画", EN: "Corporate planning"},
+	"risk_management":    {JA: "リスク管理", EN: "Risk management"},
+	"procurement":        {JA: "調達・購買", EN: "Procurement"},
+	"sales":              {JA: "営業", EN: "Sales"},
+	"legal":              {JA: "法務・コンプライアンス", EN: "Legal and compliance"},
+	"export_control":     {JA: "輸出管理", EN: "Export control"},
+	"it":                 {JA: "情報システム", EN: "IT"},
+	"hr":                 {JA: "人事", EN: "HR"},
+	"rnd":                {JA: "研究開発", EN: "R&D"},
+	"general_affairs":    {JA: "総務", EN: "General affairs"},
+	"logistics":          {JA: "物流・出荷", EN: "Logistics"},
+	"finance":            {JA: "財務", EN: "Finance"},
+}
+
+// Exposures an item can name; each raises its priority for a firm that has it.
+var Exposures = map[string]questionnaire.Text{
+	"supply_concentration": {JA: "調達先の集中（HHI 5,000以上の重要物資）", EN: "concentrated supply (a critical material with HHI ≥ 5,000)"},
+	"china_dependence":     {JA: "中国への依存（調達または売上の50%以上）", EN: "dependence on China (≥ 50% of procurement or sales)"},
+	"export_control":       {JA: "リスト規制品の輸出", EN: "exports of list-controlled items"},
+	"us_origin":            {JA: "米国由来の技術", EN: "U.S.-origin technology"},
+	"fdi":                  {JA: "対内直接投資の指定業種", EN: "a designated sector for inward FDI"},
+	"critical_infra":       {JA: "基幹インフラとの関わり", EN: "ties to critical infrastructure"},
+}
+
+var (
+	efforts  = []string{"S", "M", "L"}
+	horizons = []int{30, 90, 365}
+)
+
+// Parse reads a checklist file and checks it against the questionnaire it is written for:
+// every condition must name questions and options that exist. Every problem is reported, each
+// with the file and the item.
+func Parse(data []byte, file string, defs *questionnaire.Registry) (*Rules, error) {
+	var r Rules
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&r); err != nil {
+		return nil, questionnaire.Problems{{File: file, Message: "cannot parse: " + err.Error()}}
+	}
+	r.File = file
+	def, ok := defs.Version(r.Questionnaire, r.Version)
+	if !ok {
+		return nil, questionnaire.Problems{{File: file, Message: fmt.Sprintf("questionnaire %s version %d is not loaded", r.Questionnaire, r.Version)}}
+	}
+	if ps := r.check(def); len(ps) > 0 {
+		return nil, ps
+	}
+	return &r, nil
+}
+
+func (r *Rules) check(def *questionnaire.Definition) questionnaire.Problems {
+	var ps questionnaire.Problems
+	domains := map[string]bool{}
+	for _, s := range def.Sections {
+		if s.Domain != "" {
+			domains[s.Domain] = true
+		}
+	}
+	seen := map[string]bool{}
+	for i := range r.Items {
+		it := &r.Items[i]
+		add := func(format string, args ...any) {
+			ps = append(ps, questionnaire.Problem{File: r.File, Question: "item " + it.ID, Message: fmt.Sprintf(format, args...)})
+		}
+		if it.ID == "" || seen[it.ID] {
+			add("missing or duplicate id")
+		}
+		seen[it.ID] = true
+		if !domains[it.Domain] {
+			add("domain %q is not a scored domain of %s", it.Domain, def.ID)
+		}
+		if _, ok := Areas[it.Area]; !ok {
+			add("area %q is not autonomy, indispensability or governance", it.Area)
+		}
+		if it.Tier != questionnaire.TierEssential && it.Tier != questionnaire.TierImportant && it.Tier != questionnaire.TierRecommended {
+			add("tier %q is not essential, important or recommended", it.Tier)
+		}
+		for n, rule := range it.TierRules {
+			for _, m := range def.CheckCondition(rule.If, true) {
+				add("tier rule %d: %s", n+1, m)
+			}
+		}
+		for name, t := range map[string]questionnaire.Text{"title": it.Title, "action": it.Action, "rationale": it.Rationale, "evidence": it.Evidence} {
+			if t.JA == "" || t.EN == "" {
+				add("%s needs ja and en", name)
+			}
+		}
+		for name, t := range map[string]questionnaire.Text{"action_sme": it.ActionSME, "action_large": it.ActionLarge} {
+			if !t.Empty() && (t.JA == "" || t.EN == "") {
+				add("%s needs ja and en", name)
+			}
+		}
+		if len(it.References) == 0 {
+			add("names no reference")
+		}
+		if _, ok := Owners[it.Owner]; !ok {
+			add("owner %q is not one of %s", it.Owner, strings.Join(sortedKeys(Owners), ", "))
+		}
+		if !slices.Contains(horizons, it.Horizon) {
+			add("horizon %d is not 30, 90 or 365", it.Horizon)
+		}
+		if !slices.Contains(efforts, it.Effort) {
+			add("effort %q is not S, M or L", it.Effort)
+		}
+		for _, e := range it.Exposure {
+			if _, ok := Exposures[e]; !ok {
+				add("exposure %q is not one of %s", e, strings.Join(sortedKeys(Exposures), ", "))
+			}
+		}
+		conds := map[string]*questionnaire.Condition{"applies_if": it.AppliesIf, "done_if": it.DoneIf, "partial_if": it.PartialIf, "find_out_if": it.FindOutIf}
+		for _, name := range []string{"applies_if", "done_if", "partial_if", "find_out_if"} {
+			if c := conds[name]; c != nil {
+				for _, m := range def.CheckCondition(*c, true) {
+					add("%s: %s", name, m)
+				}
+			}
+		}
+		switch {
+		case it.Practice != nil && (it.DoneIf != nil || it.PartialIf != nil):
+			add("use either practice or done_if/partial_if, not both")
+		case it.Practice != nil:
+			q, ok := def.Question(it.Practice.Question)
+			switch {
+			case !ok:
+				add("practice: question %q does not exist", it.Practice.Question)
+			case q.Type != questionnaire.TypeScale:
+				add("practice: question %q is not a scale question", it.Practice.Question)
+			case it.Practice.Done < 1 || it.Practice.Done > questionnaire.ScaleMax || it.Practice.Partial < 1 || it.Practice.Partial > it.Practice.Done:
+				add("practice: need 1 ≤ partial ≤ done ≤ %d", questionnaire.ScaleMax)
+			}
+		case it.DoneIf == nil:
+			add("needs practice or done_if to derive its status")
+		}
+	}
+	return ps
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
