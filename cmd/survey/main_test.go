@@ -208,3 +208,24 @@ func TestValidateCommand(t *testing.T) {
 		t.Errorf("output:\n%s", stdout.String())
 	}
 }
+
+func TestChecklistCommand(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"survey", "checklist", "--blank", "--lang", "en", "-o", filepath.Join(dir, "blank.xlsx")},
+		{"survey", "checklist", "../../examples/answers/small-sme.json", "-o", filepath.Join(dir, "plan.xlsx")},
+	} {
+		var stdout, stderr strings.Builder
+		if code := run(context.Background(), args, func(string) string { return "" }, &stdout, &stderr); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		out := args[len(args)-1]
+		b, err := os.ReadFile(out)
+		if err != nil || len(b) < 1000 || string(b[:2]) != "PK" {
+			t.Errorf("%s: %d bytes, %v", out, len(b), err)
+		}
+	}
+	if code := run(context.Background(), []string{"survey", "checklist", "--blank"}, func(string) string { return "" }, io.Discard, io.Discard); code == 0 {
+		t.Error("no -o accepted")
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -31,16 +30,9 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "usage: survey score [--json] [--lang ja|en] [--questionnaire ID] [--version N] FILE")
 		fset.PrintDefaults()
 	}
-	// Accept flags after the file name too: survey score FILE --json.
-	var files []string
-	for len(args) > 0 {
-		if err := fset.Parse(args); err != nil {
-			return err
-		}
-		if fset.NArg() == 0 {
-			break
-		}
-		files, args = append(files, fset.Arg(0)), fset.Args()[1:]
+	files, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		fset.Usage()
@@ -66,19 +58,9 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 		return fmt.Errorf("no questionnaire %s (version %d)", *qid, *version)
 	}
 
-	raw, err := os.ReadFile(files[0])
+	answers, err := readAnswers(def, files[0], *lang, stderr)
 	if err != nil {
 		return err
-	}
-	var answers questionnaire.Answers
-	if err := json.Unmarshal(raw, &answers); err != nil {
-		return fmt.Errorf("%s: not a JSON object of answers: %w", files[0], err)
-	}
-	if errs := def.Validate(answers, questionnaire.Submit, *lang); errs != nil {
-		for _, e := range errs {
-			fmt.Fprintf(stderr, "%s: %s: %s\n", files[0], e.Question, e.Message)
-		}
-		return fmt.Errorf("%d answer(s) invalid", len(errs))
 	}
 	r := scoring.Score(def, answers)
 	b := scoring.NewPopulation(nil).Benchmark(r, "", scoring.DefaultPeerK)

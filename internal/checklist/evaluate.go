@@ -50,7 +50,9 @@ type ItemResult struct {
 	// Checked is the state of the item's checkbox: ticked when done.
 	Checked bool `json:"checked"`
 	// FindOut marks a task of finding something out (a "don't know" answer).
-	FindOut  bool               `json:"find_out,omitempty"`
+	FindOut bool `json:"find_out,omitempty"`
+	// Exposed lists the firm's exposures that make this item more urgent.
+	Exposed  []string           `json:"exposed,omitempty"`
 	Priority string             `json:"priority"`
 	Reason   questionnaire.Text `json:"reason"`
 }
@@ -171,7 +173,12 @@ func (it *Item) evaluate(env *questionnaire.Submission, band string, exposed map
 	ir := it.base(tier, action)
 	ir.Status, ir.FindOut = it.status(env)
 	ir.Checked = ir.Status == StatusDone
-	ir.Priority, ir.Reason = it.priority(ir, exposed)
+	for _, e := range it.Exposure {
+		if exposed[e] {
+			ir.Exposed = append(ir.Exposed, e)
+		}
+	}
+	ir.Priority, ir.Reason = it.priority(ir)
 	return ir
 }
 
@@ -237,7 +244,7 @@ func PriorityLabel(p string) questionnaire.Text { return priorityText[p] }
 func TierLabel(t string) questionnaire.Text     { return tierText[t] }
 
 // priority applies the documented rule (configs/checklist/README.md) and says why.
-func (it *Item) priority(ir ItemResult, exposed map[string]bool) (string, questionnaire.Text) {
+func (it *Item) priority(ir ItemResult) (string, questionnaire.Text) {
 	st, tier := statusText[ir.Status], tierText[ir.Tier]
 	switch ir.Status {
 	case StatusDone:
@@ -256,10 +263,8 @@ func (it *Item) priority(ir ItemResult, exposed map[string]bool) (string, questi
 	ja := []string{st.JA + "・" + tier.JA + "項目のため優先度「" + priorityText[rankPriority[rank]].JA + "」。"}
 	en := []string{st.EN + " and " + tier.EN + ": " + priorityText[rankPriority[rank]].EN + " priority."}
 	var names []questionnaire.Text
-	for _, e := range it.Exposure {
-		if exposed[e] {
-			names = append(names, Exposures[e])
-		}
+	for _, e := range ir.Exposed {
+		names = append(names, Exposures[e])
 	}
 	if len(names) > 0 && rank > 0 {
 		rank--
@@ -291,7 +296,8 @@ func (it *Item) priority(ir ItemResult, exposed map[string]bool) (string, questi
 }
 
 // firstSteps picks the first actions: open items, essential first, then by priority, then by
-// effort (so quick wins surface), at most five and at most two from one domain.
+// effort (so quick wins surface), then those the firm's exposure makes more urgent, at most five
+// and at most two from one domain.
 func firstSteps(items []ItemResult) []ItemResult {
 	effort := map[string]int{"S": 0, "M": 1, "L": 2}
 	type cand struct {
@@ -315,6 +321,7 @@ func firstSteps(items []ItemResult) []ItemResult {
 			cmp.Compare(essential(a), essential(b)),
 			cmp.Compare(priorityRank[a.Priority], priorityRank[b.Priority]),
 			cmp.Compare(effort[a.Effort], effort[b.Effort]),
+			cmp.Compare(min(len(b.Exposed), 1), min(len(a.Exposed), 1)),
 			cmp.Compare(a.order, b.order),
 		)
 	})
