@@ -95,9 +95,9 @@ type PeerRow struct {
 
 // Service runs the lifecycle.
 type Service struct {
-	store     Storer
-	defs      *questionnaire.Registry
-	now       func() time.Time
+	store      Storer
+	defs       *questionnaire.Registry
+	now        func() time.Time
 	peers      *peerCache
 	baselines  []scoring.Baseline
 	checklists *checklist.Set
