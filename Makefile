@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 HAS_WEB := $(wildcard frontend/package.json)
 
-.PHONY: run build web test test-go test-fuzz test-web vet lint bench fuzz clean
+.PHONY: run build web test test-go test-fuzz test-web vet fmt-check lint bench fuzz clean
 
 run: build
 	./$(BIN) serve
@@ -20,7 +20,7 @@ ifneq ($(HAS_WEB),)
 	touch frontend/dist/.gitkeep
 endif
 
-test: vet test-go test-fuzz test-web
+test: vet fmt-check test-go test-fuzz test-web
 
 vet:
 	$(GO) vet ./...
@@ -41,8 +41,10 @@ ifneq ($(HAS_WEB),)
 	cd frontend && npm test
 endif
 
-lint: vet
+fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+lint: vet fmt-check
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; fi
 
 bench:
