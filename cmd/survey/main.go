@@ -2,6 +2,7 @@
 //
 //	survey serve [flags]     start the HTTP server (see survey serve -h for the flags)
 //	survey score FILE [--json]  score an answer file
+//	survey report FILE --lang ja -o OUT.pdf    the PDF action report
 //	survey checklist FILE|--blank -o OUT.xlsx   the checklist workbook
 //	survey validate [path]   check questionnaire definitions
 //	survey healthcheck       exit 0 when the local server is ready (for container health checks)
@@ -47,6 +48,7 @@ const usage = `usage: survey <command> [flags]
 commands:
   serve        start the HTTP server
   score        score an answer file (e.g. examples/answers/small-sme.json); --json for JSON
+  report       write the PDF action report of an answer file (--lang ja|en -o OUT.pdf)
   checklist    write the checklist workbook of an answer file, or the blank one (--blank)
   validate     check questionnaire definitions (a file, a directory, or the configured ones)
   healthcheck  exit 0 when the server at the configured address answers /readyz
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, args[2:], getenv, stdout, stderr)
 	case "score":
 		err = scoreFile(args[2:], getenv, stdout, stderr)
+	case "report":
+		err = reportFile(args[2:], getenv, stdout, stderr)
 	case "checklist":
 		err = checklistFile(args[2:], getenv, stdout, stderr)
 	case "validate":

@@ -48,6 +48,14 @@ type Assessment struct {
 	FirmKey string
 	// Result is the scoring computed at submission, stored with its scoring version.
 	Result *scoring.Result
+	// PreviousID links a re-assessment to the assessment it started from.
+	PreviousID string
+}
+
+// Previous names the earlier assessment a re-assessment starts from, with its credential.
+type Previous struct {
+	ID    string
+	Token string
 }
 
 // Errors of the lifecycle. Storers return ErrNotFound and ErrConflict (wrapped).
@@ -57,6 +65,10 @@ var (
 	ErrSubmitted        = errors.New("assessment already submitted")
 	ErrNoQuestionnaire  = errors.New("no such questionnaire")
 	ErrDefinitionAbsent = errors.New("the questionnaire version of this assessment is no longer loaded")
+	// ErrPreviousNotFound and ErrPreviousDraft refuse a re-assessment: the previous assessment
+	// does not open with the credential given, or was never submitted.
+	ErrPreviousNotFound = errors.New("previous assessment not found")
+	ErrPreviousDraft    = errors.New("previous assessment not submitted")
 )
 
 // StaleError says a draft was saved on top of an older revision than the stored one.
@@ -125,7 +137,9 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
 // returns it with the respondent's credential, which is not stored and cannot be shown again.
-func (s *Service) Create(ctx context.Context, questionnaireID string, version int, lang string) (Assessment, string, error) {
+// With prev, the draft is a re-assessment: pre-filled with the previous answers that the
+// questionnaire version still accepts, and linked to it, so the result shows the progress.
+func (s *Service) Create(ctx context.Context, questionnaireID string, version int, lang string, prev *Previous) (Assessment, string, error) {
 	def, ok := s.defs.Latest(questionnaireID)
 	if version > 0 {
 		def, ok = s.defs.Version(questionnaireID, version)
@@ -149,6 +163,23 @@ func (s *Service) Create(ctx context.Context, questionnaireID string, version in
 		ID: id, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash, Lang: lang,
 		Status: StatusDraft, Answers: questionnaire.Answers{}, TokenHash: hashToken(token),
 		CreatedAt: now, UpdatedAt: now, FirmKey: id,
+	}
+	if prev != nil {
+		p, _, err := s.Open(ctx, prev.ID, prev.Token)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrDefinitionAbsent) {
+			return Assessment{}, "", ErrPreviousNotFound
+		}
+		if err != nil {
+			return Assessment{}, "", err
+		}
+		if p.Status != StatusSubmitted {
+			return Assessment{}, "", ErrPreviousDraft
+		}
+		a.PreviousID, a.FirmKey = p.ID, p.FirmKey
+		if a.FirmKey == "" {
+			a.FirmKey = p.ID
+		}
+		a.Answers = carryOver(def, p.Answers)
 	}
 	if err := s.store.CreateAssessment(ctx, a); err != nil {
 		return Assessment{}, "", err
@@ -248,6 +279,18 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessmen
 // ErrNotSubmitted is the error of asking for the result of a draft.
 var ErrNotSubmitted = errors.New("assessment not submitted yet")
 
+// carryOver keeps the previous answers that def still accepts, one question at a time, so a
+// re-assessment on a newer questionnaire version starts from everything still meaningful.
+func carryOver(def *questionnaire.Definition, prev questionnaire.Answers) questionnaire.Answers {
+	out := questionnaire.Answers{}
+	for id, v := range prev {
+		if def.Validate(questionnaire.Answers{id: v}, questionnaire.Draft, "en") == nil {
+			out[id] = v
+		}
+	}
+	return out
+}
+
 // Outcome is everything a respondent gets back for a submitted assessment.
 type Outcome struct {
 	Assessment Assessment
@@ -257,6 +300,8 @@ type Outcome struct {
 	// Checklist is derived from the answers and scores; nil when the questionnaire version has
 	// no checklist rules.
 	Checklist *checklist.Result
+	// Progress compares with the previous assessment of a re-assessment.
+	Progress *scoring.Progress
 }
 
 // Result returns the stored result of a submitted assessment, with its standing among peers
@@ -279,6 +324,17 @@ func (s *Service) Result(ctx context.Context, id, token string) (Outcome, error)
 	b.Published = scoring.Compare(s.baselines, def, def.NewEnv(a.Answers, r.SizeBand), r.SizeBand)
 	r.Benchmark = &b
 	o := Outcome{Assessment: a, Definition: def, Score: r}
+	if a.PreviousID != "" {
+		// The link was made by a respondent who held the previous credential.
+		p, err := s.store.Assessment(ctx, a.PreviousID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Outcome{}, err
+		}
+		if err == nil && p.Result != nil {
+			pr := scoring.ProgressFrom(p.ID, p.SubmittedAt, *p.Result, r)
+			o.Progress = &pr
+		}
+	}
 	if s.checklists != nil {
 		if rules, ok := s.checklists.For(a.QuestionnaireID, a.Version); ok {
 			c := rules.Evaluate(def, a.Answers, r)

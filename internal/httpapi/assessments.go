@@ -21,7 +21,7 @@ import (
 
 // AssessmentService is the lifecycle the handlers drive.
 type AssessmentService interface {
-	Create(ctx context.Context, questionnaireID string, version int, lang string) (assessment.Assessment, string, error)
+	Create(ctx context.Context, questionnaireID string, version int, lang string, prev *assessment.Previous) (assessment.Assessment, string, error)
 	Open(ctx context.Context, id, token string) (assessment.Assessment, *questionnaire.Definition, error)
 	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
 	Submit(ctx context.Context, id, token, lang string) (assessment.Assessment, error)
@@ -35,6 +35,11 @@ type createAssessmentRequest struct {
 	QuestionnaireID string `json:"questionnaire_id"`
 	Version         int    `json:"version"`
 	Lang            string `json:"lang"`
+	// Previous makes the draft a re-assessment of an earlier, submitted assessment.
+	Previous *struct {
+		ID              string `json:"id"`
+		RespondentToken string `json:"respondent_token"`
+	} `json:"previous"`
 }
 
 type questionnaireRef struct {
@@ -46,6 +51,7 @@ type questionnaireRef struct {
 
 type createAssessmentResponse struct {
 	ID              string           `json:"id"`
+	PreviousID      string           `json:"previous_id,omitempty"`
 	RespondentToken string           `json:"respondent_token"`
 	Revision        int              `json:"revision"`
 	Status          string           `json:"status"`
@@ -64,6 +70,7 @@ type assessmentResponse struct {
 	CreatedAt     time.Time             `json:"created_at"`
 	UpdatedAt     time.Time             `json:"updated_at"`
 	SubmittedAt   *time.Time            `json:"submitted_at,omitempty"`
+	PreviousID    string                `json:"previous_id,omitempty"`
 }
 
 type saveAnswersRequest struct {
@@ -91,7 +98,19 @@ func (h assessments) create(c *gin.Context) {
 	if req.Lang == "" {
 		req.Lang = language(c)
 	}
-	a, token, err := h.svc.Create(c.Request.Context(), req.QuestionnaireID, req.Version, req.Lang)
+	var prev *assessment.Previous
+	if req.Previous != nil {
+		prev = &assessment.Previous{ID: req.Previous.ID, Token: req.Previous.RespondentToken}
+	}
+	a, token, err := h.svc.Create(c.Request.Context(), req.QuestionnaireID, req.Version, req.Lang, prev)
+	switch {
+	case errors.Is(err, assessment.ErrPreviousNotFound):
+		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: msg{"前回の診断が見つからないか、回答者用トークンが一致しません。", "The previous assessment was not found, or its respondent token does not match."}.in(language(c))}}))
+		return
+	case errors.Is(err, assessment.ErrPreviousDraft):
+		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: msg{"前回の診断はまだ提出されていません。提出済みの診断だけを引き継げます。", "The previous assessment has not been submitted; only a submitted one can be carried over."}.in(language(c))}}))
+		return
+	}
 	if errors.Is(err, assessment.ErrNoQuestionnaire) {
 		writeError(c, invalidBody([]FieldError{{Path: "questionnaire_id", Message: msg{"指定された調査票（またはその版）はありません。", "There is no such questionnaire (or version)."}.in(language(c))}}))
 		return
@@ -102,7 +121,7 @@ func (h assessments) create(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/assessments/"+a.ID)
 	c.JSON(http.StatusCreated, createAssessmentResponse{
-		ID: a.ID, RespondentToken: token, Revision: a.Revision, Status: string(a.Status), Lang: a.Lang,
+		ID: a.ID, RespondentToken: token, Revision: a.Revision, Status: string(a.Status), Lang: a.Lang, PreviousID: a.PreviousID,
 		Questionnaire: questionnaireRef{ID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash},
 	})
 }
@@ -149,6 +168,7 @@ type resultResponse struct {
 	SubmittedAt time.Time `json:"submitted_at"`
 	scoring.Result
 	Checklist *checklist.Result `json:"checklist,omitempty"`
+	Progress  *scoring.Progress `json:"progress,omitempty"`
 }
 
 func (h assessments) submit(c *gin.Context) {
@@ -166,7 +186,7 @@ func (h assessments) result(c *gin.Context) {
 		return
 	}
 	a := o.Assessment
-	c.PureJSON(http.StatusOK, resultResponse{ID: a.ID, Status: string(a.Status), SubmittedAt: a.SubmittedAt, Result: o.Score, Checklist: o.Checklist})
+	c.PureJSON(http.StatusOK, resultResponse{ID: a.ID, Status: string(a.Status), SubmittedAt: a.SubmittedAt, Result: o.Score, Checklist: o.Checklist, Progress: o.Progress})
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -233,7 +253,7 @@ func toAssessmentResponse(a assessment.Assessment, def *questionnaire.Definition
 	r := assessmentResponse{
 		ID: a.ID, Status: string(a.Status), Revision: a.Revision, Lang: a.Lang,
 		Questionnaire: questionnaireRef{ID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash, Title: &def.Title},
-		Answers:       a.Answers, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Answers:       a.Answers, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, PreviousID: a.PreviousID,
 	}
 	if !a.SubmittedAt.IsZero() {
 		t := a.SubmittedAt

@@ -35,6 +35,7 @@ type assessmentDoc struct {
 	UpdatedAt       time.Time `bson:"updated_at"`
 	SubmittedAt     time.Time `bson:"submitted_at,omitempty"`
 	FirmKey         string    `bson:"firm_key"`
+	PreviousID      string    `bson:"previous_id,omitempty"`
 	// The result, stored at submission as JSON, and the compact fields the peer benchmark and
 	// campaign aggregates read without decoding it.
 	Result         string             `bson:"result,omitempty"`
@@ -54,6 +55,7 @@ func assessmentToDoc(a assessment.Assessment) (assessmentDoc, error) {
 		ID: a.ID, QuestionnaireID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash, Lang: a.Lang,
 		Status: string(a.Status), Revision: a.Revision, Answers: ans, TokenHash: a.TokenHash,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, SubmittedAt: a.SubmittedAt, FirmKey: a.FirmKey,
+		PreviousID: a.PreviousID,
 	}, nil
 }
 
@@ -66,6 +68,7 @@ func assessmentFromDoc(d assessmentDoc) (assessment.Assessment, error) {
 		ID: d.ID, QuestionnaireID: d.QuestionnaireID, Version: d.Version, Hash: d.Hash, Lang: d.Lang,
 		Status: assessment.Status(d.Status), Revision: d.Revision, Answers: ans, TokenHash: d.TokenHash,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), SubmittedAt: d.SubmittedAt.UTC(), FirmKey: d.FirmKey,
+		PreviousID: d.PreviousID,
 	}
 	if d.Result != "" {
 		var r scoring.Result

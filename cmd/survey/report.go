@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/esready/esready/internal/config"
+	"github.com/esready/esready/internal/report"
+	"github.com/esready/esready/internal/scoring"
+)
+
+// reportFile is `survey report FILE --lang ja -o report.pdf`: the PDF action report of an answer
+// file. Without a database there are no peers, so the benchmark is the published figures; with
+// --previous, the report shows the progress from an earlier answer file.
+func reportFile(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("survey report", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	lang := fset.String("lang", "ja", "ja or en")
+	out := fset.String("o", "", "output file (.pdf)")
+	firm := fset.String("firm", "", "company name for the cover (optional)")
+	previous := fset.String("previous", "", "answer file of the previous assessment (optional)")
+	date := fset.String("date", "", "report date YYYY-MM-DD (default today)")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "usage: survey report FILE [--lang ja|en] [--firm NAME] [--previous FILE] -o OUT.pdf")
+		fset.PrintDefaults()
+	}
+	files, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 || *out == "" || (*lang != "ja" && *lang != "en") {
+		fset.Usage()
+		return errors.New("give one answer file, -o and --lang ja or en")
+	}
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	if *date != "" {
+		if day, err = time.Parse("2006-01-02", *date); err != nil {
+			return fmt.Errorf("--date: %w", err)
+		}
+	}
+	cfg, err := config.Load(nil, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	content, err := loadContent(cfg)
+	if err != nil {
+		return err
+	}
+	def, ok := content.defs.Latest("esr")
+	if !ok {
+		return errors.New("questionnaire esr is not configured")
+	}
+	a, err := readAnswers(def, files[0], *lang, stderr)
+	if err != nil {
+		return err
+	}
+	s := scoring.Score(def, a)
+	b := scoring.NewPopulation(nil).Benchmark(s, "", cfg.PeerK)
+	b.Published = scoring.Compare(content.baselines, def, def.NewEnv(a, s.SizeBand), s.SizeBand)
+	s.Benchmark = &b
+	in := report.Input{Lang: *lang, FirmName: *firm, Date: day, Questionnaire: def, Score: s}
+	if rules, ok := content.checklists.For(def.ID, def.Version); ok {
+		in.Checklist = rules.Evaluate(def, a, s)
+	}
+	if *previous != "" {
+		pa, err := readAnswers(def, *previous, *lang, stderr)
+		if err != nil {
+			return err
+		}
+		p := scoring.ProgressFrom(*previous, day, scoring.Score(def, pa), s)
+		in.Progress = &p
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := report.PDF(f, in); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", *out)
+	return nil
+}
