@@ -35,6 +35,7 @@ test-go:
 FUZZTIME ?= 200000x
 test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./internal/questionnaire/
+	$(GO) test -run='^$$' -fuzz='^FuzzWrap$$' -fuzztime=$(FUZZTIME) ./internal/report/
 
 test-web:
 ifneq ($(HAS_WEB),)

@@ -96,8 +96,8 @@ var Owners = map[string]questionnaire.Text{
 
 // Exposures an item can name; each raises its priority for a firm that has it.
 var Exposures = map[string]questionnaire.Text{
-	"supply_concentration": {JA: "調達先の集中（HHI 5,000以上の重要物資）", EN: "concentrated supply (a critical material with HHI ≥ 5,000)"},
-	"china_dependence":     {JA: "中国への依存（調達または売上の50%以上）", EN: "dependence on China (≥ 50% of procurement or sales)"},
+	"supply_concentration": {JA: "調達先の集中（HHI 5,000以上の重要物資）", EN: "concentrated supply (a critical material with an HHI of 5,000 or more)"},
+	"china_dependence":     {JA: "中国への依存（調達または売上の50%以上）", EN: "dependence on China (50% or more of procurement or sales)"},
 	"export_control":       {JA: "リスト規制品の輸出", EN: "exports of list-controlled items"},
 	"us_origin":            {JA: "米国由来の技術", EN: "U.S.-origin technology"},
 	"fdi":                  {JA: "対内直接投資の指定業種", EN: "a designated sector for inward FDI"},

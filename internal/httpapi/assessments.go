@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -216,6 +217,37 @@ func (h assessments) checklistXLSX(c *gin.Context) {
 	name := fmt.Sprintf("esready-checklist-%s-%s.xlsx", o.Assessment.SubmittedAt.Format("20060102"), lang)
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+}
+
+// reportPDF is the firm's action report. The company name for the cover may be given as
+// ?firm=; it is printed and not stored.
+func (h assessments) reportPDF(c *gin.Context) {
+	lang, ok := langParam(c)
+	if !ok {
+		return
+	}
+	firm := strings.TrimSpace(c.Query("firm"))
+	if utf8.RuneCountInString(firm) > 100 {
+		writeError(c, invalidQuery([]FieldError{{Path: "firm", Message: msg{"企業名は100文字以内にしてください。", "Use at most 100 characters for the company name."}.in(language(c))}}))
+		return
+	}
+	o, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	in := report.Input{Lang: lang, FirmName: firm, Date: o.Assessment.SubmittedAt, Questionnaire: o.Definition, Score: o.Score, Progress: o.Progress}
+	if o.Checklist != nil {
+		in.Checklist = *o.Checklist
+	}
+	var buf bytes.Buffer
+	if err := report.PDF(&buf, in); err != nil {
+		writeError(c, err)
+		return
+	}
+	name := fmt.Sprintf("esready-report-%s-%s.pdf", o.Assessment.SubmittedAt.Format("20060102"), lang)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 }
 
 // blankChecklistXLSX is the checklist with no answers, for firms that prefer paper.

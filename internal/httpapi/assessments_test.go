@@ -3,8 +3,10 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -481,5 +483,80 @@ func TestChecklistDownloads(t *testing.T) {
 	}
 	if res, _ := get("/api/v1/checklist.xlsx?questionnaire=nope", ""); res.StatusCode != 404 {
 		t.Errorf("blank checklist of an unknown questionnaire: %d", res.StatusCode)
+	}
+}
+
+// TestReassessmentAndReport: a second assessment starts from the first one's answers, is linked
+// to it, and its result and PDF report show the progress.
+func TestReassessmentAndReport(t *testing.T) {
+	ts := startServer(t, nil)
+	raw, err := os.ReadFile("../../examples/answers/small-sme.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := ts.call(t, "POST", "/api/v1/assessments", "", `{"questionnaire_id":"esr"}`)
+	first, firstToken := body["id"].(string), body["respondent_token"].(string)
+	ts.call(t, "PUT", "/api/v1/assessments/"+first+"/answers", firstToken, `{"revision":0,"answers":`+string(raw)+`}`)
+
+	// Only a submitted assessment can be carried over, and only with its credential.
+	prev := func(id, token string) string {
+		return fmt.Sprintf(`{"questionnaire_id":"esr","previous":{"id":%q,"respondent_token":%q}}`, id, token)
+	}
+	if status, body := ts.call(t, "POST", "/api/v1/assessments", "", prev(first, firstToken)); status != 400 || !strings.Contains(strings.Join(errorPaths(body), ","), "previous") {
+		t.Errorf("re-assessing a draft: %d %v", status, body)
+	}
+	ts.call(t, "POST", "/api/v1/assessments/"+first+"/submit", firstToken, nil)
+	if status, _ := ts.call(t, "POST", "/api/v1/assessments", "", prev(first, "wrong")); status != 400 {
+		t.Errorf("re-assessing with a wrong credential: %d", status)
+	}
+
+	status, body := ts.call(t, "POST", "/api/v1/assessments", "", prev(first, firstToken))
+	if status != 201 || body["previous_id"] != first {
+		t.Fatalf("re-assessment: %d %v", status, body)
+	}
+	second, token := body["id"].(string), body["respondent_token"].(string)
+	_, draft := ts.call(t, "GET", "/api/v1/assessments/"+second, token, nil)
+	answers := draft["answers"].(map[string]any)
+	var want map[string]any
+	_ = json.Unmarshal(raw, &want)
+	if len(answers) != len(want) || answers["prof_employees"].(float64) != 15 {
+		t.Fatalf("the re-assessment is not pre-filled: %d of %d answers", len(answers), len(want))
+	}
+	// The firm has named a lead and mapped its business since.
+	answers["gov_accountable_person"], answers["ri_business_mapping"] = 3, 3
+	b, _ := json.Marshal(map[string]any{"revision": 0, "answers": answers})
+	if status, body := ts.call(t, "PUT", "/api/v1/assessments/"+second+"/answers", token, string(b)); status != 200 {
+		t.Fatalf("save: %d %v", status, body)
+	}
+	status, r := ts.call(t, "POST", "/api/v1/assessments/"+second+"/submit", token, nil)
+	if status != 200 {
+		t.Fatalf("submit: %d %v", status, r)
+	}
+	p, ok := r["progress"].(map[string]any)
+	if !ok || p["previous_id"] != first || p["previous_scoring_version"].(float64) != 1 {
+		t.Fatalf("progress %v", r["progress"])
+	}
+	overall := p["overall"].(map[string]any)
+	if overall["previous"].(float64) != 9.3 || overall["delta"].(float64) <= 0 {
+		t.Errorf("overall progress %v", overall)
+	}
+
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/assessments/"+second+"/report.pdf?lang=ja&firm="+url.QueryEscape("株式会社テスト"), nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), `filename="esready-report-`) {
+		t.Fatalf("report: %d %v", res.StatusCode, res.Header)
+	}
+	if status, _ := ts.call(t, "GET", "/api/v1/assessments/"+second+"/report.pdf?lang=de", token, nil); status != 400 {
+		t.Errorf("bad lang: %d", status)
+	}
+	if status, _ := ts.call(t, "GET", "/api/v1/assessments/"+second+"/report.pdf", "", nil); status != 404 {
+		t.Errorf("report without the credential: %d", status)
 	}
 }

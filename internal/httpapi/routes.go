@@ -65,6 +65,7 @@ func New(d Deps) (*gin.Engine, error) {
 	as.POST("/:id/submit", a.submit)
 	as.GET("/:id/result", a.result)
 	as.GET("/:id/checklist.xlsx", a.checklistXLSX)
+	as.GET("/:id/report.pdf", a.reportPDF)
 	v1.GET("/checklist.xlsx", a.blankChecklistXLSX)
 
 	web := newWebApp(d.Web)

@@ -73,7 +73,10 @@ func wrapParagraph(para string, width float64, widthOf func(string) float64) []s
 			cur, curW = append(cur, t), curW+w
 			continue
 		}
-		if w > width { // one unit wider than a line: break it between characters
+		if w > width { // one unit wider than a line: start it on a new line, break it between characters
+			if len(cur) > 0 {
+				emit()
+			}
 			for _, r := range t {
 				rw := widthOf(string(r))
 				if curW+rw > width && len(cur) > 0 {

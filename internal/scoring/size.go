@@ -81,13 +81,13 @@ func Classify(industry string, capitalMillion, employees *float64) Size {
 	switch {
 	case employees != nil && *employees <= row.smallEmployees:
 		return Size{BandSmallScale, rule(f("従業員%g人は%g人以下のため小規模企業者。", *employees, row.smallEmployees),
-			f("%g employees ≤ %g: small-scale.", *employees, row.smallEmployees))}
+			f("%g employees, within the limit of %g: small-scale.", *employees, row.smallEmployees))}
 	case employees != nil && *employees <= row.employees:
 		return Size{BandSME, rule(f("従業員%g人は%g人以下のため中小企業。", *employees, row.employees),
-			f("%g employees ≤ %g: SME.", *employees, row.employees))}
+			f("%g employees, within the limit of %g: SME.", *employees, row.employees))}
 	case capitalMillion != nil && *capitalMillion <= row.capitalMillion:
 		return Size{BandSME, rule(f("資本金%sは%s以下のため中小企業。", yen(*capitalMillion), yen(row.capitalMillion)),
-			f("Capital %s ≤ %s: SME.", yenEN(*capitalMillion), yenEN(row.capitalMillion)))}
+			f("Capital of %s, within the limit of %s: SME.", yenEN(*capitalMillion), yenEN(row.capitalMillion)))}
 	case employees != nil && capitalMillion != nil:
 		return Size{BandLarge, rule(f("資本金%s・従業員%g人はいずれも上限を超えるため大企業。", yen(*capitalMillion), *employees),
 			f("Capital %s and %g employees both exceed the limits: large firm.", yenEN(*capitalMillion), *employees))}
