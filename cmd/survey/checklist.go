@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/report"
 	"github.com/esready/esready/internal/scoring"
@@ -35,11 +34,7 @@ func checklistFile(args []string, getenv func(string) string, stdout, stderr io.
 		fset.Usage()
 		return errors.New("give -o, --lang ja or en, and either one answer file or --blank")
 	}
-	cfg, err := config.Load(nil, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	content, err := loadContent(cfg)
+	_, content, err := configured(getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -193,6 +193,38 @@ type content struct {
 	checklists *checklist.Set
 }
 
+// configured loads the configuration (defaults and environment only: the CLI tools take no
+// server flags) and the content.
+func configured(getenv func(string) string, stderr io.Writer) (config.Config, content, error) {
+	cfg, err := config.Load(nil, getenv, stderr)
+	if err != nil {
+		return cfg, content{}, err
+	}
+	c, err := loadContent(cfg)
+	return cfg, c, err
+}
+
+// offline scores a validated submission without a database: with no peers, the benchmark is
+// the published figures. The checklist comes with it when the questionnaire version has one.
+func (c content) offline(def *questionnaire.Definition, a questionnaire.Answers, peerK int) scored {
+	r := scoring.Score(def, a)
+	b := scoring.NewPopulation(nil).Benchmark(r, "", peerK)
+	b.Published = scoring.Compare(c.baselines, def, def.NewEnv(a, r.SizeBand), r.SizeBand)
+	r.Benchmark = &b
+	out := scored{Result: r}
+	if rules, ok := c.checklists.For(def.ID, def.Version); ok {
+		cl := rules.Evaluate(def, a, r)
+		out.Checklist = &cl
+	}
+	return out
+}
+
+// scored is a result with its checklist, as the API returns it.
+type scored struct {
+	scoring.Result
+	Checklist *checklist.Result `json:"checklist,omitempty"`
+}
+
 // loadContent reads and checks the configured content; a defect stops start-up with every
 // problem listed.
 func loadContent(cfg config.Config) (content, error) {

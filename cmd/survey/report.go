@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/report"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -42,11 +41,7 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 			return fmt.Errorf("--date: %w", err)
 		}
 	}
-	cfg, err := config.Load(nil, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	content, err := loadContent(cfg)
+	cfg, content, err := configured(getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -58,13 +53,11 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	s := scoring.Score(def, a)
-	b := scoring.NewPopulation(nil).Benchmark(s, "", cfg.PeerK)
-	b.Published = scoring.Compare(content.baselines, def, def.NewEnv(a, s.SizeBand), s.SizeBand)
-	s.Benchmark = &b
+	res := content.offline(def, a, cfg.PeerK)
+	s := res.Result
 	in := report.Input{Lang: *lang, FirmName: *firm, Date: day, Questionnaire: def, Score: s}
-	if rules, ok := content.checklists.For(def.ID, def.Version); ok {
-		in.Checklist = rules.Evaluate(def, a, s)
+	if res.Checklist != nil {
+		in.Checklist = *res.Checklist
 	}
 	if *previous != "" {
 		pa, err := readAnswers(def, *previous, *lang, stderr)

@@ -42,11 +42,7 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 		return fmt.Errorf("--lang must be ja or en, not %q", *lang)
 	}
 
-	cfg, err := config.Load(nil, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	content, err := loadContent(cfg)
+	cfg, content, err := configured(getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -62,15 +58,7 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	r := scoring.Score(def, answers)
-	b := scoring.NewPopulation(nil).Benchmark(r, "", scoring.DefaultPeerK)
-	b.Published = scoring.Compare(content.baselines, def, def.NewEnv(answers, r.SizeBand), r.SizeBand)
-	r.Benchmark = &b
-	out := scored{Result: r}
-	if rules, ok := content.checklists.For(def.ID, def.Version); ok {
-		c := rules.Evaluate(def, answers, r)
-		out.Checklist = &c
-	}
+	out := content.offline(def, answers, cfg.PeerK)
 
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -80,12 +68,6 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	printResult(stdout, out, *lang)
 	return nil
-}
-
-// scored is what `survey score` prints: the result with its checklist, as the API returns it.
-type scored struct {
-	scoring.Result
-	Checklist *checklist.Result `json:"checklist,omitempty"`
 }
 
 // loadBaselines reads the published survey figures and checks them against the latest esr.
