@@ -381,7 +381,7 @@ func (d *doc) exposurePage() {
 			title string
 			w     float64
 			align string
-		}{{d.pick("品目", "Material"), 62, "L"}, {d.pick("最大の調達国", "Top country"), 28, "C"}, {d.pick("シェア", "Share"), 20, "R"}, {"HHI", 22, "R"}, {d.pick("集中度", "Concentration"), 20, "C"}, {d.pick("中国", "China"), 22, "R"}}
+		}{{d.pick("品目", "Material"), 56, "L"}, {d.pick("最大の調達国", "Top country"), 26, "C"}, {d.pick("シェア", "Share"), 18, "R"}, {"HHI", 20, "R"}, {d.pick("集中度", "Concentration"), 32, "C"}, {d.pick("中国", "China"), 22, "R"}}
 		d.SetFont(fontName, "", 8.5)
 		d.SetFillColor(light[0], light[1], light[2])
 		d.color(navy)
@@ -618,14 +618,14 @@ func (d *doc) methodology() {
 	slices.Sort(sources)
 	d.para(strings.Join(sources, "; "), 8, 4.4, 0, black)
 	d.para(d.pick(
-		"出典の整理は Armstrong, Solís & Urata (2025) “Economic security and new industrial policy”, Asian Economic Policy Review 20(2) の第3節に基づきます。公表調査の数値は各出典の公表資料によるもので、本レポートの比較は参考情報です。",
-		"The survey figures follow Armstrong, Solís & Urata (2025), “Economic security and new industrial policy”, Asian Economic Policy Review 20(2), section 3, and each source's published material; comparisons with them are for reference."), 8, 4.4, 0, grey)
+		"出典の整理は Armstrong, Solís & Urata (2025)「Economic security and new industrial policy」Asian Economic Policy Review 20(2) の第3節に基づきます。公表調査の数値は各出典の公表資料によるもので、本レポートの比較は参考情報です。",
+		"The survey figures follow Armstrong, Solís & Urata (2025), \"Economic security and new industrial policy\", Asian Economic Policy Review 20(2), section 3, and each source's published material; comparisons with them are for reference."), 8, 4.4, 0, grey)
 }
 
 var methodText = [][2]questionnaire.Text{
 	{{JA: "分野別スコア", EN: "Scores by domain"}, {
 		JA: "実践を問う質問は0（未着手）〜4（見直し・改善）の5段階で回答します。各質問には重要度（必須・重要・推奨、重み3・2・1）があり、企業規模や貴社の状況によって変わる場合があります。分野のスコアは、該当する質問について「重み×得点」の合計を「重み×満点」の合計で割り、100倍したものです。「該当しない」と回答した質問や表示されなかった質問は分子・分母の両方から除き、「わからない」は0点として扱い、確認事項としてチェックリストに加えます。重みの40%超が該当しない分野は、スコアを表示しません。総合スコアは分野別スコアの平均です。",
-		EN: "Practice questions are answered on a five-step scale from 0 (not started) to 4 (reviewed and improved). Each question has a tier — essential, important or recommended, weighted 3, 2 and 1 — which can depend on your size and situation. A domain's score is the sum of weight × points over the applicable questions, divided by the sum of weight × maximum, times 100. Questions answered “not applicable” or not shown leave both sums; “don't know” scores 0 and becomes a task to find out. A domain with more than 40% of its weight not applicable shows no score. The overall score is the mean of the domain scores."}},
+		EN: "Practice questions are answered on a five-step scale from 0 (not started) to 4 (reviewed and improved). Each question has a tier — essential, important or recommended, weighted 3, 2 and 1 — which can depend on your size and situation. A domain's score is the sum of weight × points over the applicable questions, divided by the sum of weight × maximum, times 100. Questions answered \"not applicable\" or not shown leave both sums; \"don't know\" scores 0 and becomes a task to find out. A domain with more than 40% of its weight not applicable shows no score. The overall score is the mean of the domain scores."}},
 	{{JA: "成熟度レベル", EN: "Maturity level"}, {
 		JA: "総合スコアから1〜5のレベルを決めます。ただし、必須の取組に0点のものがある間は、レベル2までとします。",
 		EN: "The level, 1 to 5, follows from the overall score; while any essential practice scores 0, it is held at 2."}},
