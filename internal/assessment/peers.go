@@ -38,7 +38,7 @@ func newPeerCache(store Storer) *peerCache {
 // last one, so a firm sees its own submission counted at once.
 func (c *peerCache) invalidate(qid string, version int) {
 	c.mu.Lock()
-	set := c.byQ[fmt.Sprintf("%s/%d", qid, version)]
+	set := c.byQ[peerKey(qid, version)]
 	c.mu.Unlock()
 	if set != nil {
 		set.building.Lock()
@@ -48,7 +48,7 @@ func (c *peerCache) invalidate(qid string, version int) {
 }
 
 func (c *peerCache) population(ctx context.Context, qid string, version int) (*scoring.Population, error) {
-	key := fmt.Sprintf("%s/%d", qid, version)
+	key := peerKey(qid, version)
 	c.mu.Lock()
 	set := c.byQ[key]
 	if set == nil {
@@ -89,3 +89,5 @@ func (c *peerCache) population(ctx context.Context, qid string, version int) (*s
 	set.fetched = fetched
 	return set.pop, nil
 }
+
+func peerKey(qid string, version int) string { return fmt.Sprintf("%s/%d", qid, version) }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"strings"
 
 	"github.com/esready/esready/internal/questionnaire"
 )
@@ -20,7 +18,7 @@ func key(qid string, version int) string { return fmt.Sprintf("%s/%d", qid, vers
 // Load reads every *.yaml file of dir and checks each against its questionnaire version. It
 // returns every problem of every file at once.
 func Load(fsys fs.FS, dir string, defs *questionnaire.Registry) (*Set, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	files, err := questionnaire.ReadYAMLDir(fsys, dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Set{byVersion: map[string]*Rules{}}, nil
 	}
@@ -29,16 +27,9 @@ func Load(fsys fs.FS, dir string, defs *questionnaire.Registry) (*Set, error) {
 	}
 	s := &Set{byVersion: map[string]*Rules{}}
 	var problems questionnaire.Problems
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
-			continue
-		}
-		name := path.Join(dir, e.Name())
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("checklist: %w", err)
-		}
-		r, err := Parse(data, name, defs)
+	for _, f := range files {
+		name := f.Name
+		r, err := Parse(f.Data, name, defs)
 		var ps questionnaire.Problems
 		if errors.As(err, &ps) {
 			problems = append(problems, ps...)

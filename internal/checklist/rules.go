@@ -162,14 +162,14 @@ func (r *Rules) check(def *questionnaire.Definition) questionnaire.Problems {
 				add("tier rule %d: %s", n+1, m)
 			}
 		}
-		for name, t := range map[string]questionnaire.Text{"title": it.Title, "action": it.Action, "rationale": it.Rationale, "evidence": it.Evidence} {
-			if t.JA == "" || t.EN == "" {
-				add("%s needs ja and en", name)
-			}
-		}
-		for name, t := range map[string]questionnaire.Text{"action_sme": it.ActionSME, "action_large": it.ActionLarge} {
-			if !t.Empty() && (t.JA == "" || t.EN == "") {
-				add("%s needs ja and en", name)
+		for _, f := range []struct {
+			name     string
+			text     questionnaire.Text
+			optional bool
+		}{{"title", it.Title, false}, {"action", it.Action, false}, {"action_sme", it.ActionSME, true},
+			{"action_large", it.ActionLarge, true}, {"rationale", it.Rationale, false}, {"evidence", it.Evidence, false}} {
+			if (!f.optional || !f.text.Empty()) && (f.text.JA == "" || f.text.EN == "") {
+				add("%s needs ja and en", f.name)
 			}
 		}
 		if len(it.References) == 0 {
@@ -189,11 +189,13 @@ func (r *Rules) check(def *questionnaire.Definition) questionnaire.Problems {
 				add("exposure %q is not one of %s", e, strings.Join(sortedKeys(Exposures), ", "))
 			}
 		}
-		conds := map[string]*questionnaire.Condition{"applies_if": it.AppliesIf, "done_if": it.DoneIf, "partial_if": it.PartialIf, "find_out_if": it.FindOutIf}
-		for _, name := range []string{"applies_if", "done_if", "partial_if", "find_out_if"} {
-			if c := conds[name]; c != nil {
-				for _, m := range def.CheckCondition(*c, true) {
-					add("%s: %s", name, m)
+		for _, c := range []struct {
+			name string
+			cond *questionnaire.Condition
+		}{{"applies_if", it.AppliesIf}, {"done_if", it.DoneIf}, {"partial_if", it.PartialIf}, {"find_out_if", it.FindOutIf}} {
+			if c.cond != nil {
+				for _, m := range def.CheckCondition(*c.cond, true) {
+					add("%s: %s", c.name, m)
 				}
 			}
 		}

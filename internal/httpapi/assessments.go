@@ -87,10 +87,10 @@ func (h assessments) create(c *gin.Context) {
 	}
 	var bad []FieldError
 	if req.QuestionnaireID == "" {
-		bad = append(bad, FieldError{Path: "questionnaire_id", Message: msgFieldRequired.in(language(c))})
+		bad = append(bad, FieldError{Path: "questionnaire_id", Message: msgFieldRequired.In(language(c))})
 	}
 	if req.Lang != "" && req.Lang != "ja" && req.Lang != "en" {
-		bad = append(bad, FieldError{Path: "lang", Message: msg{"ja または en を指定してください。", "Use ja or en."}.in(language(c))})
+		bad = append(bad, FieldError{Path: "lang", Message: msgLang.In(language(c))})
 	}
 	if len(bad) > 0 {
 		writeError(c, invalidBody(bad))
@@ -106,14 +106,14 @@ func (h assessments) create(c *gin.Context) {
 	a, token, err := h.svc.Create(c.Request.Context(), req.QuestionnaireID, req.Version, req.Lang, prev)
 	switch {
 	case errors.Is(err, assessment.ErrPreviousNotFound):
-		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: msg{"前回の診断が見つからないか、回答者用トークンが一致しません。", "The previous assessment was not found, or its respondent token does not match."}.in(language(c))}}))
+		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: tr("前回の診断が見つからないか、回答者用トークンが一致しません。", "The previous assessment was not found, or its respondent token does not match.").In(language(c))}}))
 		return
 	case errors.Is(err, assessment.ErrPreviousDraft):
-		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: msg{"前回の診断はまだ提出されていません。提出済みの診断だけを引き継げます。", "The previous assessment has not been submitted; only a submitted one can be carried over."}.in(language(c))}}))
+		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: tr("前回の診断はまだ提出されていません。提出済みの診断だけを引き継げます。", "The previous assessment has not been submitted; only a submitted one can be carried over.").In(language(c))}}))
 		return
 	}
 	if errors.Is(err, assessment.ErrNoQuestionnaire) {
-		writeError(c, invalidBody([]FieldError{{Path: "questionnaire_id", Message: msg{"指定された調査票（またはその版）はありません。", "There is no such questionnaire (or version)."}.in(language(c))}}))
+		writeError(c, invalidBody([]FieldError{{Path: "questionnaire_id", Message: tr("指定された調査票（またはその版）はありません。", "There is no such questionnaire (or version).").In(language(c))}}))
 		return
 	}
 	if err != nil {
@@ -144,10 +144,10 @@ func (h assessments) saveAnswers(c *gin.Context) {
 	}
 	var bad []FieldError
 	if req.Revision == nil {
-		bad = append(bad, FieldError{Path: "revision", Message: msgFieldRequired.in(language(c))})
+		bad = append(bad, FieldError{Path: "revision", Message: msgFieldRequired.In(language(c))})
 	}
 	if req.Answers == nil {
-		bad = append(bad, FieldError{Path: "answers", Message: msgFieldRequired.in(language(c))})
+		bad = append(bad, FieldError{Path: "answers", Message: msgFieldRequired.In(language(c))})
 	}
 	if len(bad) > 0 {
 		writeError(c, invalidBody(bad))
@@ -228,7 +228,7 @@ func (h assessments) reportPDF(c *gin.Context) {
 	}
 	firm := strings.TrimSpace(c.Query("firm"))
 	if utf8.RuneCountInString(firm) > 100 {
-		writeError(c, invalidQuery([]FieldError{{Path: "firm", Message: msg{"企業名は100文字以内にしてください。", "Use at most 100 characters for the company name."}.in(language(c))}}))
+		writeError(c, invalidQuery([]FieldError{{Path: "firm", Message: tr("企業名は100文字以内にしてください。", "Use at most 100 characters for the company name.").In(language(c))}}))
 		return
 	}
 	o, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
@@ -275,7 +275,7 @@ func (h assessments) blankChecklistXLSX(c *gin.Context) {
 func langParam(c *gin.Context) (string, bool) {
 	lang := c.DefaultQuery("lang", "ja")
 	if lang != "ja" && lang != "en" {
-		writeError(c, invalidQuery([]FieldError{{Path: "lang", Message: msg{"ja または en を指定してください。", "Use ja or en."}.in(language(c))}}))
+		writeError(c, invalidQuery([]FieldError{{Path: "lang", Message: msgLang.In(language(c))}}))
 		return "", false
 	}
 	return lang, true
@@ -319,8 +319,8 @@ func bindJSON(c *gin.Context, v any) error {
 	case errors.As(err, &tooLarge):
 		return err
 	case errors.Is(err, io.EOF):
-		return invalidBody([]FieldError{{Path: "", Message: msg{"リクエストの本文が空です。", "The request body is empty."}.in(language(c))}})
+		return invalidBody([]FieldError{{Path: "", Message: tr("リクエストの本文が空です。", "The request body is empty.").In(language(c))}})
 	default:
-		return invalidBody([]FieldError{{Path: jsonErrorPath(err), Message: msg{"JSONとして読み取れないか、型が違います: ", "The body is not valid JSON or has a wrong type: "}.in(language(c)) + err.Error()}})
+		return invalidBody([]FieldError{{Path: jsonErrorPath(err), Message: tr("JSONとして読み取れないか、型が違います: ", "The body is not valid JSON or has a wrong type: ").In(language(c)) + err.Error()}})
 	}
 }

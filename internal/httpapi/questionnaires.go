@@ -50,17 +50,17 @@ func (h questionnaires) get(c *gin.Context) {
 	var bad []FieldError
 	format := c.DefaultQuery("format", "native")
 	if format != "native" && format != "surveyjs" {
-		bad = append(bad, FieldError{Path: "format", Message: msg{"native または surveyjs を指定してください。", "Use native or surveyjs."}.in(language(c))})
+		bad = append(bad, FieldError{Path: "format", Message: tr("native または surveyjs を指定してください。", "Use native or surveyjs.").In(language(c))})
 	}
 	lang := c.DefaultQuery("lang", "ja")
 	if lang != "ja" && lang != "en" {
-		bad = append(bad, FieldError{Path: "lang", Message: msg{"ja または en を指定してください。", "Use ja or en."}.in(language(c))})
+		bad = append(bad, FieldError{Path: "lang", Message: msgLang.In(language(c))})
 	}
 	version := 0
 	if v := c.Query("version"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			bad = append(bad, FieldError{Path: "version", Message: msg{"1以上の整数を指定してください。", "Use a whole number from 1."}.in(language(c))})
+			bad = append(bad, FieldError{Path: "version", Message: tr("1以上の整数を指定してください。", "Use a whole number from 1.").In(language(c))})
 		}
 		version = n
 	}

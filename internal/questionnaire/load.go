@@ -447,14 +447,20 @@ type Registry struct {
 	byID map[string][]*Definition // ascending versions
 }
 
-// Load reads every *.yaml file in dir of fsys. It returns all problems of all files at once.
-func Load(fsys fs.FS, dir string) (*Registry, error) {
+// File is one configuration file read from a directory.
+type File struct {
+	Name string // path within the file system, for problems
+	Data []byte
+}
+
+// ReadYAMLDir reads every *.yaml file of dir, in name order. Questionnaires and checklist rules
+// are both kept this way.
+func ReadYAMLDir(fsys fs.FS, dir string) ([]File, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("questionnaires: %w", err)
+		return nil, err
 	}
-	r := &Registry{byID: map[string][]*Definition{}}
-	var problems Problems
+	var files []File
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
 			continue
@@ -462,9 +468,24 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 		name := path.Join(dir, e.Name())
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, fmt.Errorf("questionnaires: %w", err)
+			return nil, err
 		}
-		d, err := Parse(data, name)
+		files = append(files, File{name, data})
+	}
+	return files, nil
+}
+
+// Load reads every *.yaml file in dir of fsys. It returns all problems of all files at once.
+func Load(fsys fs.FS, dir string) (*Registry, error) {
+	files, err := ReadYAMLDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("questionnaires: %w", err)
+	}
+	r := &Registry{byID: map[string][]*Definition{}}
+	var problems Problems
+	for _, f := range files {
+		name := f.Name
+		d, err := Parse(f.Data, name)
 		var ps Problems
 		if errors.As(err, &ps) {
 			problems = append(problems, ps...)

@@ -212,7 +212,7 @@ func (d *doc) cover() {
 		[2]string{d.pick("作成日", "Date"), d.in.Date.Format("2006-01-02")},
 		[2]string{d.pick("調査票", "Questionnaire"), fmt.Sprintf(d.pick("%s（第%d版）", "%s (version %d)"), d.t(d.in.Questionnaire.Title), d.in.Questionnaire.Version)},
 		[2]string{d.pick("採点方式", "Scoring rules"), fmt.Sprintf("%s %d", d.pick("バージョン", "version"), s.ScoringVersion)},
-		[2]string{d.pick("企業規模", "Size band"), d.t(bandName(s.SizeBand))},
+		[2]string{d.pick("企業規模", "Size band"), d.t(bandNames[s.SizeBand])},
 	)
 	for _, r := range rows {
 		d.SetFont(fontName, "", 10)
@@ -371,7 +371,7 @@ func (d *doc) exposurePage() {
 		"エクスポージャーは、備えの度合い（スコア）とは別に、貴社が経済安全保障上の措置からどれだけ影響を受けやすいかを示します。",
 		"Exposure is kept apart from readiness: it shows how strongly economic-security measures can affect your business, however well prepared you are."), 9.5, 5.2, 0, black)
 	d.Ln(1)
-	d.para(fmt.Sprintf(d.pick("総合評価: %s", "Overall exposure: %s"), d.t(levelName(e.Level))), 12, 7, 0, navy)
+	d.para(fmt.Sprintf(d.pick("総合評価: %s", "Overall exposure: %s"), d.t(levelNames[e.Level])), 12, 7, 0, navy)
 	for _, r := range e.Reasons {
 		d.para("・"+d.t(r), 9.5, 5.2, 3, black)
 	}
@@ -394,7 +394,7 @@ func (d *doc) exposurePage() {
 		for _, m := range e.Materials {
 			d.ensure(7)
 			d.SetX(marginL)
-			vals := []string{d.t(m.Label), m.TopCountry, fmt.Sprintf("%g%%", m.TopShare), fmt.Sprintf("%d", m.HHI), d.t(concentrationName(m.Concentration)), fmt.Sprintf("%g%%", m.ChinaShare)}
+			vals := []string{d.t(m.Label), m.TopCountry, fmt.Sprintf("%g%%", m.TopShare), fmt.Sprintf("%d", m.HHI), d.t(concentrationNames[m.Concentration]), fmt.Sprintf("%g%%", m.ChinaShare)}
 			for i, c := range cols {
 				v := vals[i]
 				if i == 0 {
@@ -642,40 +642,22 @@ var methodText = [][2]questionnaire.Text{
 
 func scoreText(v *float64, lang string) string {
 	if v == nil {
-		if lang == "en" {
-			return "—"
-		}
 		return "—"
 	}
 	return fmt.Sprintf("%.1f", *v)
 }
 
-func bandName(b string) questionnaire.Text {
-	switch b {
-	case scoring.BandSmallScale:
-		return questionnaire.Text{JA: "小規模企業者", EN: "Small-scale enterprise"}
-	case scoring.BandLarge:
-		return questionnaire.Text{JA: "大企業", EN: "Large firm"}
+// Labels of the size bands, exposure levels and supply concentrations.
+var (
+	bandNames = map[string]questionnaire.Text{
+		scoring.BandSmallScale: {JA: "小規模企業者", EN: "Small-scale enterprise"},
+		scoring.BandSME:        {JA: "中小企業", EN: "SME"},
+		scoring.BandLarge:      {JA: "大企業", EN: "Large firm"},
 	}
-	return questionnaire.Text{JA: "中小企業", EN: "SME"}
-}
-
-func levelName(l string) questionnaire.Text {
-	switch l {
-	case "high":
-		return questionnaire.Text{JA: "高い", EN: "High"}
-	case "medium":
-		return questionnaire.Text{JA: "中程度", EN: "Medium"}
+	levelNames = map[string]questionnaire.Text{
+		"high": {JA: "高い", EN: "High"}, "medium": {JA: "中程度", EN: "Medium"}, "low": {JA: "低い", EN: "Low"},
 	}
-	return questionnaire.Text{JA: "低い", EN: "Low"}
-}
-
-func concentrationName(c string) questionnaire.Text {
-	switch c {
-	case "high":
-		return questionnaire.Text{JA: "高", EN: "High"}
-	case "moderate":
-		return questionnaire.Text{JA: "中", EN: "Moderate"}
+	concentrationNames = map[string]questionnaire.Text{
+		"high": {JA: "高", EN: "High"}, "moderate": {JA: "中", EN: "Moderate"}, "low": {JA: "低", EN: "Low"},
 	}
-	return questionnaire.Text{JA: "低", EN: "Low"}
-}
+)

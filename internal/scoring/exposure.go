@@ -118,7 +118,8 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 				f, _ := s.(float64)
 				shares[c] = f
 			}
-			m.HHI, m.Concentration = HHI(shares), concentration(HHI(shares))
+			m.HHI = HHI(shares)
+			m.Concentration = concentration(m.HHI)
 			m.TopCountry, m.TopShare = top(shares)
 			for _, s := range shares {
 				m.Known += s
