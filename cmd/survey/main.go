@@ -5,6 +5,7 @@
 //	survey report FILE --lang ja -o OUT.pdf    the PDF action report
 //	survey checklist FILE|--blank -o OUT.xlsx   the checklist workbook
 //	survey validate [path]   check questionnaire definitions
+//	survey backup FILE       online snapshot of the embedded database
 //	survey healthcheck       exit 0 when the local server is ready (for container health checks)
 //	survey version           print the version
 package main
@@ -51,6 +52,7 @@ commands:
   report       write the PDF action report of an answer file (--lang ja|en -o OUT.pdf)
   checklist    write the checklist workbook of an answer file, or the blank one (--blank)
   validate     check questionnaire definitions (a file, a directory, or the configured ones)
+  backup       write a consistent snapshot of the embedded database to FILE, also while serving
   healthcheck  exit 0 when the server at the configured address answers /readyz
   version      print the version
 
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = checklistFile(args[2:], getenv, stdout, stderr)
 	case "validate":
 		err = validate(args[2:], getenv, stdout, stderr)
+	case "backup":
+		err = backup(ctx, args[2:], getenv, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, args[2:], getenv, stderr)
 	case "version":
@@ -123,6 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
@@ -132,12 +137,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("stopped")
 	}()
 
+	svc := assessment.NewService(st, content.defs, time.Now, assessment.Options{
+		PeerK: cfg.PeerK, Baselines: content.baselines, Checklists: content.checklists,
+	})
+	peers, err := svc.LoadPeers(ctx)
+	if err != nil {
+		return err
+	}
+
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
-		Questionnaires: content.defs,
-		Assessments: assessment.NewService(st, content.defs, time.Now, assessment.Options{
-			PeerK: cfg.PeerK, Baselines: content.baselines, Checklists: content.checklists,
-		}),
+		Questionnaires: content.defs, Assessments: svc,
 	})
 	if err != nil {
 		return err
@@ -146,12 +156,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s (setting addr): %w", cfg.Addr, err)
 	}
-	storeKind := "embedded (" + cfg.DataDir + ")"
-	if !st.Embedded() {
-		storeKind = "MongoDB"
-	}
+	storeKind := st.Describe()
 	log.Info("ready", "addr", ln.Addr().String(), "store", storeKind, "version", version,
-		"startup_ms", time.Since(started).Milliseconds())
+		"peers", peers, "startup_ms", time.Since(started).Milliseconds())
 	fmt.Fprintf(stdout, "esready is running at http://%s/ (store: %s). Press Ctrl+C to stop.\n", ln.Addr(), storeKind)
 
 	return httpapi.Serve(ctx, httpapi.NewServer(router), ln, cfg.ShutdownTimeout)

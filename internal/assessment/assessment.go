@@ -58,10 +58,8 @@ type Previous struct {
 	Token string
 }
 
-// Errors of the lifecycle. Storers return ErrNotFound and ErrConflict (wrapped).
+// Errors of the lifecycle (storage returns ErrNotFound and ErrConflict, store.go).
 var (
-	ErrNotFound         = errors.New("assessment not found")
-	ErrConflict         = errors.New("assessment changed concurrently")
 	ErrSubmitted        = errors.New("assessment already submitted")
 	ErrNoQuestionnaire  = errors.New("no such questionnaire")
 	ErrDefinitionAbsent = errors.New("the questionnaire version of this assessment is no longer loaded")
@@ -83,26 +81,6 @@ type ValidationError struct{ Fields []questionnaire.FieldError }
 
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("%d answer(s) invalid", len(e.Fields))
-}
-
-// Storer is what the lifecycle needs from storage.
-type Storer interface {
-	CreateAssessment(ctx context.Context, a Assessment) error
-	Assessment(ctx context.Context, id string) (Assessment, error)
-	// SaveDraft stores answers as revision+1 if the draft is still at revision; otherwise it
-	// returns ErrConflict.
-	SaveDraft(ctx context.Context, id string, revision int, answers questionnaire.Answers, now time.Time) error
-	// MarkSubmitted freezes the draft with its result if it is still at revision; otherwise
-	// ErrConflict.
-	MarkSubmitted(ctx context.Context, id string, revision int, now time.Time, result scoring.Result) error
-	// Peers returns the submissions of a questionnaire version made at or after since, compact.
-	Peers(ctx context.Context, questionnaireID string, version int, since time.Time) ([]PeerRow, error)
-}
-
-// PeerRow is one submission as the peer benchmark reads it.
-type PeerRow struct {
-	ID string // the assessment
-	scoring.Peer
 }
 
 // Service runs the lifecycle.
@@ -132,7 +110,7 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 	if k <= 0 {
 		k = scoring.DefaultPeerK
 	}
-	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store), baselines: opts.Baselines, checklists: opts.Checklists, peerK: k}
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now), baselines: opts.Baselines, checklists: opts.Checklists, peerK: k}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -248,10 +226,14 @@ func (s *Service) conflict(ctx context.Context, id string) error {
 	return &StaleError{Current: a.Revision}
 }
 
-// Submit validates the saved draft in full and freezes it. Submitting again returns the same
-// submitted assessment and writes nothing.
+// submitAttempts bounds how often Submit re-reads a draft that a concurrent save changed.
+const submitAttempts = 3
+
+// Submit validates the saved draft in full and freezes it with its scores. Submitting again
+// returns the same submitted assessment and writes nothing. A save racing the submit makes it
+// validate and score the newer answers; one that keeps winning gives ErrConflict.
 func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessment, error) {
-	for range 3 { // a save racing the submit makes us validate the newer answers
+	for range submitAttempts {
 		a, def, err := s.Open(ctx, id, token)
 		if err != nil {
 			return Assessment{}, err
@@ -262,18 +244,21 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessmen
 		if errs := def.Validate(a.Answers, questionnaire.Submit, lang); errs != nil {
 			return Assessment{}, &ValidationError{Fields: errs}
 		}
-		err = s.store.MarkSubmitted(ctx, id, a.Revision, s.now().UTC(), scoring.Score(def, a.Answers))
+		now := s.now().UTC()
+		r := scoring.Score(def, a.Answers)
+		row := NewSubmission(a, def, r, now)
+		row.Seq, err = s.store.MarkSubmitted(ctx, id, a.Revision, r, row)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
 		if err != nil {
 			return Assessment{}, err
 		}
-		s.peers.invalidate(a.QuestionnaireID, a.Version)
-		a, err = s.store.Assessment(ctx, id)
-		return a, err
+		s.peers.ingest(row)
+		a.Status, a.SubmittedAt, a.UpdatedAt, a.Result = StatusSubmitted, now, now, &r
+		return a, nil
 	}
-	return Assessment{}, ErrConflict
+	return Assessment{}, fmt.Errorf("submit %s: %d attempts lost to concurrent saves: %w", id, submitAttempts, ErrConflict)
 }
 
 // ErrNotSubmitted is the error of asking for the result of a draft.
@@ -379,4 +364,18 @@ func newID() (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(b[:]), nil
+}
+
+// LoadPeers reads the peer population of every loaded questionnaire version, so the first
+// result after start-up does not wait for it. The server calls it before it reports ready.
+func (s *Service) LoadPeers(ctx context.Context) (int, error) {
+	n := 0
+	for _, def := range s.defs.All() {
+		pop, err := s.peers.population(ctx, def.ID, def.Version)
+		if err != nil {
+			return n, fmt.Errorf("load the peers of %s v%d: %w", def.ID, def.Version, err)
+		}
+		n += pop.Len()
+	}
+	return n, nil
 }

@@ -3,91 +3,150 @@ package assessment
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/esready/esready/internal/scoring"
 )
 
-// peerCache keeps the peer population of each questionnaire version in memory and folds in new
-// submissions incrementally: a refresh reads only the compact rows submitted since the last one,
-// so ranking a firm among 100,000 peers does not read 100,000 documents per request.
+// peerCache keeps the peer population of each questionnaire version in memory and folds new
+// submissions in one at a time: a refresh reads only the compact rows with a sequence above the
+// highest one folded, so ranking a firm among 100,000 peers reads nothing it has read before.
+// A submission made through this process is folded at once; those of other app servers sharing
+// a MongoDB are read within refreshEvery.
 type peerCache struct {
 	store Storer
+	now   func() time.Time
 	mu    sync.Mutex
 	byQ   map[string]*peerSet
 }
 
+// peerSet is the population of one questionnaire version and how far it has read.
 type peerSet struct {
-	peers    map[string]scoring.Peer // assessment id → peer (a firm's older submissions are dropped by the population)
-	since    time.Time               // the latest submission time seen
-	pop      *scoring.Population
-	fetched  time.Time
-	building sync.Mutex
+	mu      sync.Mutex // serialises refreshes and folds; readers use pop, which locks itself
+	pop     *scoring.Population
+	loaded  bool
+	high    int64               // the highest sequence folded
+	gaps    map[int64]time.Time // sequences below high not seen yet, with when first missed
+	fetched time.Time
 }
 
-// refreshEvery bounds how stale a population may be; submissions from this process are seen
-// within it too, as are those of other app servers sharing the database.
-const refreshEvery = 5 * time.Second
+const (
+	// refreshEvery bounds how stale a population may be.
+	refreshEvery = 5 * time.Second
+	// gapGrace is how long a missing sequence is waited for. On MongoDB a submission's number
+	// is visible to readers shortly before a lower one commits, and a crash mid-submit can burn
+	// a number for good; the embedded store has neither. A late row is still read after the
+	// grace by the next process start, which reads everything.
+	gapGrace = 2 * time.Minute
+	// pageSize is how many rows one read of the store returns.
+	pageSize = 5000
+)
 
-func newPeerCache(store Storer) *peerCache {
-	return &peerCache{store: store, byQ: map[string]*peerSet{}}
+func newPeerCache(store Storer, now func() time.Time) *peerCache {
+	return &peerCache{store: store, now: now, byQ: map[string]*peerSet{}}
 }
 
-// invalidate makes the next lookup of a questionnaire version read the rows submitted since the
-// last one, so a firm sees its own submission counted at once.
-func (c *peerCache) invalidate(qid string, version int) {
+func (c *peerCache) set(qid string, version int) *peerSet {
+	key := fmt.Sprintf("%s/%d", qid, version)
 	c.mu.Lock()
-	set := c.byQ[peerKey(qid, version)]
-	c.mu.Unlock()
-	if set != nil {
-		set.building.Lock()
-		set.fetched = time.Time{}
-		set.building.Unlock()
-	}
-}
-
-func (c *peerCache) population(ctx context.Context, qid string, version int) (*scoring.Population, error) {
-	key := peerKey(qid, version)
-	c.mu.Lock()
+	defer c.mu.Unlock()
 	set := c.byQ[key]
 	if set == nil {
-		set = &peerSet{peers: map[string]scoring.Peer{}}
+		set = &peerSet{pop: scoring.NewPopulation(nil), gaps: map[int64]time.Time{}}
 		c.byQ[key] = set
 	}
-	c.mu.Unlock()
+	return set
+}
 
-	set.building.Lock()
-	defer set.building.Unlock()
-	if set.pop != nil && time.Since(set.fetched) < refreshEvery {
+// ingest folds a submission this process just stored, so the firm sees itself counted at once.
+// Before the population is first loaded there is nothing to fold into: the load reads it.
+func (c *peerCache) ingest(row Submission) {
+	set := c.set(row.QuestionnaireID, row.Version)
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if set.loaded {
+		set.fold(row, c.now())
+	}
+}
+
+// population returns the population of a questionnaire version, reading the rows committed
+// since the last read when it is older than refreshEvery.
+func (c *peerCache) population(ctx context.Context, qid string, version int) (*scoring.Population, error) {
+	set := c.set(qid, version)
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	now := c.now()
+	if set.loaded && now.Sub(set.fetched) < refreshEvery && now.Sub(set.fetched) >= 0 {
 		return set.pop, nil
 	}
-	fetched := time.Now()
-	// Rows at the watermark itself are read again: submissions sharing its timestamp may have
-	// arrived after the last read. Keyed by id, they replace themselves.
-	rows, err := c.store.Peers(ctx, qid, version, set.since)
-	if err != nil {
+	if err := set.readNew(ctx, c.store, qid, version, now); err != nil {
 		return nil, err
 	}
-	changed := set.pop == nil
-	for _, p := range rows {
-		if _, seen := set.peers[p.ID]; !seen {
-			changed = true
-		}
-		set.peers[p.ID] = p.Peer
-		if p.SubmittedAt.After(set.since) {
-			set.since = p.SubmittedAt
-		}
+	if err := set.readGaps(ctx, c.store, qid, version, now); err != nil {
+		return nil, err
 	}
-	if changed {
-		all := make([]scoring.Peer, 0, len(set.peers))
-		for _, p := range set.peers {
-			all = append(all, p)
-		}
-		set.pop = scoring.NewPopulation(all)
-	}
-	set.fetched = fetched
+	set.loaded, set.fetched = true, now
 	return set.pop, nil
 }
 
-func peerKey(qid string, version int) string { return fmt.Sprintf("%s/%d", qid, version) }
+// fold adds one row, noting the sequences it skips over as gaps. A row already folded is
+// ignored, so rows may arrive in any order and more than once.
+func (set *peerSet) fold(row Submission, now time.Time) {
+	switch {
+	case row.Seq > set.high:
+		for s := set.high + 1; s < row.Seq; s++ {
+			set.gaps[s] = now
+		}
+		set.high = row.Seq
+	case row.Seq > 0:
+		if _, missing := set.gaps[row.Seq]; !missing {
+			return
+		}
+		delete(set.gaps, row.Seq)
+	}
+	set.pop.Add(row.Peer())
+}
+
+func (set *peerSet) readNew(ctx context.Context, st Storer, qid string, version int, now time.Time) error {
+	for {
+		rows, err := st.Submissions(ctx, qid, version, set.high, pageSize)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			set.fold(r, now)
+		}
+		if len(rows) < pageSize {
+			return nil
+		}
+	}
+}
+
+// readGaps looks for each missing sequence once more, giving up on those missing for longer
+// than gapGrace.
+func (set *peerSet) readGaps(ctx context.Context, st Storer, qid string, version int, now time.Time) error {
+	missing := make([]int64, 0, len(set.gaps))
+	for s := range set.gaps {
+		missing = append(missing, s)
+	}
+	slices.Sort(missing)
+	for _, s := range missing {
+		if _, still := set.gaps[s]; !still {
+			continue // folded by an earlier read of this loop
+		}
+		rows, err := st.Submissions(ctx, qid, version, s-1, 1)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 1 && rows[0].Seq == s {
+			set.fold(rows[0], now)
+			continue
+		}
+		if now.Sub(set.gaps[s]) > gapGrace {
+			delete(set.gaps, s)
+		}
+	}
+	return nil
+}

@@ -11,8 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/auth"
 	"github.com/esready/esready/internal/questionnaire"
-	"github.com/esready/esready/internal/store"
 )
 
 // ErrorBody is the JSON shape of every error response.
@@ -117,9 +117,9 @@ func writeError(c *gin.Context, err error) {
 		ae = errNotSubmitted
 	case errors.Is(err, assessment.ErrDefinitionAbsent):
 		ae = errDefinitionGone
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, assessment.ErrNotFound):
+	case errors.Is(err, assessment.ErrNotFound), errors.Is(err, auth.ErrNotFound):
 		ae = errNotFound
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, assessment.ErrConflict):
 		ae = errConflict
 	default:
 		ae = errInternal

@@ -16,8 +16,7 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/httpapi"
-	"github.com/esready/esready/internal/store"
-	"github.com/esready/esready/internal/store/storetest"
+	"github.com/esready/esready/internal/store/sqlite"
 )
 
 const (
@@ -27,7 +26,7 @@ const (
 
 type testServer struct {
 	URL    string
-	Store  *store.Store
+	Store  *sqlite.Store
 	Router *gin.Engine
 	Log    *logBuffer
 }
@@ -36,7 +35,11 @@ type testServer struct {
 // temporary directory. extra, when given, adds routes a test needs (a panicking handler, say).
 func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 	t.Helper()
-	st := storetest.Open(t, "")
+	st, err := sqlite.Open(context.Background(), sqlite.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	logBuf := &logBuffer{}
 	defs := testQuestionnaires(t)
 	r, err := httpapi.New(httpapi.Deps{

@@ -1,0 +1,103 @@
+package assessment
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
+)
+
+// Errors that storage returns, wrapped with what was looked for; callers match them with
+// errors.Is. They belong to the domain, so nothing above the store imports a store package.
+var (
+	ErrNotFound = errors.New("assessment not found")
+	// ErrConflict is a conditional write that matched nothing (a newer revision, a submitted
+	// assessment) or a duplicate id; it changed nothing.
+	ErrConflict = errors.New("assessment changed concurrently")
+)
+
+// Storer is what the lifecycle needs from storage. Implementations live in internal/store and
+// pass the one conformance suite, internal/store/storetest.
+type Storer interface {
+	CreateAssessment(ctx context.Context, a Assessment) error
+	Assessment(ctx context.Context, id string) (Assessment, error)
+	// SaveDraft stores answers as revision+1 if the draft is still at revision; otherwise it
+	// returns ErrConflict and changes nothing.
+	SaveDraft(ctx context.Context, id string, revision int, answers questionnaire.Answers, now time.Time) error
+	// MarkSubmitted freezes the draft still at revision with its result and stores its compact
+	// submission row in the same transaction (or document), assigning the row the next
+	// submission sequence of its questionnaire version, which it returns. Otherwise it returns
+	// ErrConflict and changes nothing.
+	MarkSubmitted(ctx context.Context, id string, revision int, result scoring.Result, row Submission) (int64, error)
+	// Submissions returns the compact rows of one questionnaire version with a sequence above
+	// after, in ascending sequence, at most limit of them.
+	Submissions(ctx context.Context, questionnaireID string, version int, after int64, limit int) ([]Submission, error)
+}
+
+// Submission is the compact row of one submitted assessment: what the peer benchmark and the
+// campaign aggregates read, never the whole answer document.
+type Submission struct {
+	// Seq numbers the submissions of one questionnaire version from 1. On the embedded store it
+	// follows commit order with no gaps; on MongoDB a number can become visible shortly before
+	// a lower one, or (after a crash mid-submit) be skipped: readers wait a while for gaps.
+	Seq             int64
+	AssessmentID    string
+	FirmKey         string
+	QuestionnaireID string
+	Version         int
+	Campaign        string // empty outside a chamber campaign
+	SizeBand        string
+	Sector          string
+	Prefecture      string
+	SubmittedAt     time.Time
+	Overall         *float64
+	Domains         map[string]float64 // domains with a score only
+	// Choices are the answers to single, multiple-choice and scale questions, the ones
+	// aggregates count; numbers, shares and free text stay out.
+	Choices questionnaire.Answers
+}
+
+// Peer is the submission as the peer benchmark reads it.
+func (s Submission) Peer() scoring.Peer {
+	return scoring.Peer{
+		FirmKey: s.FirmKey, SubmittedAt: s.SubmittedAt, Band: s.SizeBand, Sector: s.Sector,
+		Overall: s.Overall, Domains: s.Domains,
+	}
+}
+
+// Row is the submission as a campaign aggregate reads it.
+func (s Submission) Row() scoring.Row {
+	return scoring.Row{
+		Band: s.SizeBand, Sector: s.Sector, Prefecture: s.Prefecture, Answers: s.Choices,
+		Overall: s.Overall, Domains: s.Domains,
+	}
+}
+
+// NewSubmission builds the compact row of a scored submission. Its sequence is assigned by the
+// store.
+func NewSubmission(a Assessment, def *questionnaire.Definition, r scoring.Result, at time.Time) Submission {
+	domains := map[string]float64{}
+	for _, d := range r.Domains {
+		if d.Score != nil {
+			domains[d.ID] = *d.Score
+		}
+	}
+	choices := questionnaire.Answers{}
+	for id, v := range a.Answers {
+		q, ok := def.Question(id)
+		if !ok {
+			continue
+		}
+		switch q.Type {
+		case questionnaire.TypeSingle, questionnaire.TypeMulti, questionnaire.TypeScale:
+			choices[id] = v
+		}
+	}
+	return Submission{
+		AssessmentID: a.ID, FirmKey: a.FirmKey, QuestionnaireID: a.QuestionnaireID, Version: a.Version,
+		SizeBand: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture, SubmittedAt: at,
+		Overall: r.Overall.Score, Domains: domains, Choices: choices,
+	}
+}

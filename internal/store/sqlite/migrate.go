@@ -1,0 +1,118 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migration is one forward-only step of the schema. Versions are numbered from 1 without gaps;
+// a shipped migration is never edited, only followed by a new one.
+type migration struct {
+	version     int
+	description string
+	stmts       []string
+}
+
+// migrations is the schema's history. Times are Unix nanoseconds in UTC; JSON columns hold what
+// the domain stores whole (answers, results) or what aggregates decode in bulk (domains,
+// choices).
+var migrations = []migration{
+	{1, "users, assessments and compact submission rows", []string{
+		`CREATE TABLE users (
+			id            TEXT PRIMARY KEY,
+			email         TEXT NOT NULL UNIQUE,
+			name          TEXT NOT NULL,
+			role          TEXT NOT NULL,
+			chamber_id    TEXT NOT NULL,
+			password_hash TEXT NOT NULL,
+			created_at    INTEGER NOT NULL
+		)`,
+		`CREATE TABLE assessments (
+			id               TEXT PRIMARY KEY,
+			questionnaire_id TEXT NOT NULL,
+			version          INTEGER NOT NULL,
+			hash             TEXT NOT NULL,
+			lang             TEXT NOT NULL,
+			status           TEXT NOT NULL,
+			revision         INTEGER NOT NULL,
+			answers          TEXT NOT NULL,
+			token_hash       TEXT NOT NULL,
+			firm_key         TEXT NOT NULL,
+			previous_id      TEXT NOT NULL,
+			created_at       INTEGER NOT NULL,
+			updated_at       INTEGER NOT NULL,
+			submitted_at     INTEGER,
+			result           TEXT
+		)`,
+		// One row per submitted assessment, written in the same transaction as the submission:
+		// what the peer benchmark and the campaign aggregates read. seq numbers the submissions
+		// of a questionnaire version in commit order, so a reader resumes exactly where it
+		// stopped.
+		`CREATE TABLE submissions (
+			questionnaire_id TEXT NOT NULL,
+			version          INTEGER NOT NULL,
+			seq              INTEGER NOT NULL,
+			assessment_id    TEXT NOT NULL UNIQUE REFERENCES assessments(id),
+			firm_key         TEXT NOT NULL,
+			campaign         TEXT NOT NULL,
+			size_band        TEXT NOT NULL,
+			sector           TEXT NOT NULL,
+			prefecture       TEXT NOT NULL,
+			submitted_at     INTEGER NOT NULL,
+			overall          REAL,
+			domains          TEXT NOT NULL,
+			choices          TEXT NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX submissions_by_seq ON submissions (questionnaire_id, version, seq)`,
+	}},
+}
+
+// migrate brings the database up to the newest version in ms, one transaction per migration, and
+// records each. A database newer than ms is refused: this binary would not know its schema.
+func migrate(ctx context.Context, db *sql.DB, ms []migration) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	current, err := schemaVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if current > len(ms) {
+		return fmt.Errorf("the database is at schema version %d, newer than this program knows (%d): run a newer release", current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		if err := apply(ctx, db, m); err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.description, err)
+		}
+	}
+	return nil
+}
+
+func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var v int
+	if err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}
+
+func apply(ctx context.Context, db *sql.DB, m migration) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	for _, s := range m.stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+		m.version, m.description, time.Now().UnixNano()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,169 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+func TestMigrationsAreNumberedInOrder(t *testing.T) {
+	for i, m := range migrations {
+		if m.version != i+1 {
+			t.Errorf("migration %d has version %d; versions run 1, 2, 3… without gaps", i, m.version)
+		}
+		if m.description == "" || len(m.stmts) == 0 {
+			t.Errorf("migration %d needs a description and statements", m.version)
+		}
+	}
+}
+
+// fixtures writes, at each schema version, rows in the form that version stores, so the test
+// can check that every later migration keeps them readable. A new migration adds its entry.
+var fixtures = map[int]func(t *testing.T, db *sql.DB){
+	0: func(*testing.T, *sql.DB) {}, // an empty database
+	1: func(t *testing.T, db *sql.DB) {
+		mustExec(t, db, `INSERT INTO users VALUES ('u1', 'a@example.jp', '𠮷田', 'chamber', 'tokyo', 'h', 1)`)
+		mustExec(t, db, `INSERT INTO assessments VALUES ('a1', 'esr', 1, 'h', 'ja', 'draft', 2, '{"q":"𠮷"}', 't', 'a1', '', 1, 2, NULL, NULL)`)
+	},
+}
+
+func mustExec(t *testing.T, db *sql.DB, stmt string) {
+	t.Helper()
+	if _, err := db.Exec(stmt); err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+}
+
+// TestMigrateFromEveryVersion builds a database at every earlier schema version, stores that
+// version's rows, then opens it with the current program: it migrates to the newest version,
+// records each step once, and the old rows read back through the store.
+func TestMigrateFromEveryVersion(t *testing.T) {
+	ctx := context.Background()
+	for from := 0; from <= len(migrations); from++ {
+		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
+			dir := t.TempDir()
+			db, err := openDB(filepath.Join(dir, FileName), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := migrate(ctx, db, migrations[:from]); err != nil {
+				t.Fatalf("migrate to %d: %v", from, err)
+			}
+			fill, ok := fixtures[from]
+			if !ok {
+				t.Fatalf("no fixtures for schema version %d: add them with the migration", from)
+			}
+			fill(t, db)
+			db.Close()
+
+			s, err := Open(ctx, Options{Dir: dir, Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatalf("open at version %d: %v", from, err)
+			}
+			defer s.Close(ctx)
+			checkVersions(t, s.read)
+			if from >= 1 {
+				checkFixturesV1(t, s)
+			}
+		})
+	}
+}
+
+func checkVersions(t *testing.T, db *sql.DB) {
+	t.Helper()
+	rows, err := db.Query("SELECT version FROM schema_migrations ORDER BY version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	var want []int
+	for _, m := range migrations {
+		want = append(want, m.version)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("applied migrations (-want +got):\n%s", d)
+	}
+}
+
+func checkFixturesV1(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.UserByEmail(ctx, "A@example.jp")
+	if err != nil || u.Name != "𠮷田" || u.Role != auth.RoleChamber {
+		t.Errorf("user of version 1: %+v, %v", u, err)
+	}
+	a, err := s.Assessment(ctx, "a1")
+	if err != nil {
+		t.Fatalf("assessment of version 1: %v", err)
+	}
+	want := assessment.Assessment{ID: "a1", QuestionnaireID: "esr", Version: 1, Hash: "h", Lang: "ja",
+		Status: assessment.StatusDraft, Revision: 2, Answers: questionnaire.Answers{"q": "𠮷"}, TokenHash: "t",
+		FirmKey: "a1", CreatedAt: time.Unix(0, 1).UTC(), UpdatedAt: time.Unix(0, 2).UTC()}
+	if d := cmp.Diff(want, a); d != "" {
+		t.Errorf("assessment of version 1 (-want +got):\n%s", d)
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	s := openIn(t, dir)
+	if _, err := s.write.Exec("INSERT INTO schema_migrations VALUES (?, 'from the future', 0)", len(migrations)+1); err != nil {
+		t.Fatal(err)
+	}
+	s.Close(context.Background())
+	_, err := Open(context.Background(), Options{Dir: dir, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "newer than this program") {
+		t.Fatalf("open of a newer schema: %v", err)
+	}
+}
+
+// TestFailedMigrationChangesNothing: a migration that fails half-way leaves no trace, and the
+// schema stays at the version before it.
+func TestFailedMigrationChangesNothing(t *testing.T) {
+	s := openTest(t)
+	bad := append(append([]migration{}, migrations...), migration{len(migrations) + 1, "broken", []string{
+		"CREATE TABLE half (a INTEGER)",
+		"INSERT INTO nowhere VALUES (1)",
+	}})
+	err := migrate(context.Background(), s.write, bad)
+	if err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Fatalf("migrate with a broken step: %v", err)
+	}
+	if v, _ := schemaVersion(context.Background(), s.write); v != len(migrations) {
+		t.Errorf("schema version after the failure = %d, want %d", v, len(migrations))
+	}
+	var n int
+	err = s.read.QueryRow("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'half'").Scan(&n)
+	if err != nil || n != 0 {
+		t.Errorf("the failed migration left table half behind (n=%d, %v)", n, err)
+	}
+}
+
+func openIn(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Options{Dir: dir, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+

@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// growing are the tables whose size grows with users and submissions: no statement may scan one.
+var growing = []string{"users", "assessments", "submissions"}
+
+// scanAllowed names the statements that may scan, and why.
+var scanAllowed = map[string]string{
+	"sqlCountAssessments": "the backup summary counts rows once per backup, never on a request",
+	"sqlCountSubmissions": "the backup summary counts rows once per backup, never on a request",
+}
+
+// statementsOf returns every constant named sql… in the package's non-test files, by name.
+func statementsOf(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if !ok {
+				return true
+			}
+			for i, name := range vs.Names {
+				if !strings.HasPrefix(name.Name, "sql") || i >= len(vs.Values) {
+					continue
+				}
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatalf("%s: %v", name.Name, err)
+					}
+					out[name.Name] = s
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// scans returns the lines of the statement's query plan that scan a growing table.
+func scans(t *testing.T, s *Store, stmt string) []string {
+	t.Helper()
+	args := make([]any, strings.Count(stmt, "?")) // NULLs: the plan does not depend on the values
+	rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+stmt, args...)
+	if err != nil {
+		t.Fatalf("EXPLAIN QUERY PLAN %s: %v", stmt, err)
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range growing {
+			if detail == "SCAN "+table || strings.HasPrefix(detail, "SCAN "+table+" ") {
+				bad = append(bad, detail)
+			}
+		}
+		if strings.Contains(detail, "TEMP B-TREE") { // a sort of the matching rows: linear too
+			bad = append(bad, detail)
+		}
+	}
+	return bad
+}
+
+// TestEveryStatementUsesAnIndex runs EXPLAIN QUERY PLAN on every statement of the package and
+// fails on a full scan of a table that grows with submissions.
+func TestEveryStatementUsesAnIndex(t *testing.T) {
+	s := openTest(t)
+	stmts := statementsOf(t)
+	if len(stmts) < 10 {
+		t.Fatalf("found only %d statements; the parser missed some", len(stmts))
+	}
+	for name, stmt := range stmts {
+		t.Run(name, func(t *testing.T) {
+			bad := scans(t, s, stmt)
+			if why, ok := scanAllowed[name]; ok {
+				t.Logf("scan allowed: %s", why)
+				return
+			}
+			if len(bad) > 0 {
+				t.Errorf("%s scans a growing table: %v\n%s", name, bad, stmt)
+			}
+		})
+	}
+	// The check itself can fail: a lookup on an unindexed column and a sort are caught.
+	for _, stmt := range []string{
+		"SELECT id FROM assessments WHERE firm_key = ?",
+		"SELECT seq FROM submissions WHERE questionnaire_id = ? AND version = ? ORDER BY submitted_at LIMIT 10",
+	} {
+		if bad := scans(t, s, stmt); len(bad) == 0 {
+			t.Errorf("not reported as a scan: %s", stmt)
+		}
+	}
+}
