@@ -62,7 +62,7 @@ type Submission struct {
 // Peer is the submission as the peer benchmark reads it.
 func (s Submission) Peer() scoring.Peer {
 	return scoring.Peer{
-		FirmKey: s.FirmKey, SubmittedAt: s.SubmittedAt, Band: s.SizeBand, Sector: s.Sector,
+		FirmKey: s.FirmKey, SubmittedAt: s.SubmittedAt, Seq: s.Seq, Band: s.SizeBand, Sector: s.Sector,
 		Overall: s.Overall, Domains: s.Domains,
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -24,64 +23,14 @@ type Peer struct {
 	// latest submission of a firm counts.
 	FirmKey     string
 	SubmittedAt time.Time
-	Band        string
-	Sector      string
-	Overall     *float64
-	Domains     map[string]float64 // domains with a score only
-}
-
-// metricOverall names the overall score among the metrics of a cohort.
-const metricOverall = ""
-
-// Population is the set of peers of one questionnaire version, indexed for percentile lookups:
-// the scores of every cohort are kept sorted, so a lookup is a binary search.
-type Population struct {
-	latest map[string]Peer                 // firm key → latest submission
-	sorted map[string]map[string][]float64 // cohort key → metric → ascending scores
-}
-
-// NewPopulation indexes peers, keeping the latest submission of each firm.
-func NewPopulation(peers []Peer) *Population {
-	p := &Population{latest: map[string]Peer{}}
-	for _, pr := range peers {
-		if cur, ok := p.latest[pr.FirmKey]; !ok || pr.SubmittedAt.After(cur.SubmittedAt) {
-			p.latest[pr.FirmKey] = pr
-		}
-	}
-	p.sorted = map[string]map[string][]float64{}
-	add := func(key, metric string, v float64) {
-		m := p.sorted[key]
-		if m == nil {
-			m = map[string][]float64{}
-			p.sorted[key] = m
-		}
-		m[metric] = append(m[metric], v)
-	}
-	for _, pr := range p.latest {
-		for _, key := range cohortKeys(pr.Band, pr.Sector) {
-			if pr.Overall != nil {
-				add(key, metricOverall, *pr.Overall)
-			}
-			for d, v := range pr.Domains {
-				add(key, d, v)
-			}
-		}
-	}
-	for _, m := range p.sorted {
-		for _, s := range m {
-			sort.Float64s(s)
-		}
-	}
-	return p
-}
-
-// Len is the number of firms in the population.
-func (p *Population) Len() int { return len(p.latest) }
-
-// cohortKeys are the cohorts a firm belongs to, narrowest first: size band × sector, size band,
-// all firms.
-func cohortKeys(band, sector string) []string {
-	return []string{band + "|" + sector, band + "|", "|"}
+	// Seq is the submission's place in commit order (0 when unknown). Where both submissions
+	// of a firm have one, the higher is the later: a server clock set back must not make a
+	// firm's older submission count instead of its newer one.
+	Seq     int64
+	Band    string
+	Sector  string
+	Overall *float64
+	Domains map[string]float64 // domains with a score only
 }
 
 // Standing is a firm's place among its peers on one score.
@@ -123,61 +72,6 @@ type Benchmark struct {
 	Published []Comparison `json:"published"`
 }
 
-// Benchmark places the result among the population: in the narrowest cohort with at least k
-// peers other than the firm itself (firmKey; "" when the firm is not in the population).
-func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
-	if k < 1 {
-		k = DefaultPeerK
-	}
-	self, inPop := p.latest[firmKey]
-	b := Benchmark{Source: "published", K: k, Tried: []Cohort{}, Published: []Comparison{}}
-	for i, key := range cohortKeys(r.SizeBand, r.Sector) {
-		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.SectorLabel)}
-		if i < 2 {
-			c.Band = r.SizeBand
-		}
-		if i == 0 {
-			c.Sector = r.Sector
-		}
-		scores := p.sorted[key][metricOverall]
-		exclude := inPop && self.Overall != nil && slices.Contains(cohortKeys(self.Band, self.Sector), key)
-		c.N = len(scores)
-		if exclude {
-			c.N--
-		}
-		b.Tried = append(b.Tried, c)
-		if c.N < k || b.Cohort != nil {
-			continue
-		}
-		cohort := c
-		b.Cohort, b.Source = &cohort, "peers"
-		var selfOverall *float64
-		if exclude {
-			selfOverall = self.Overall
-		}
-		b.Overall = standing(scores, r.Overall.Score, selfOverall)
-		for _, d := range r.Domains {
-			ds := DomainStanding{ID: d.ID}
-			dscores := p.sorted[key][d.ID]
-			var selfScore *float64
-			if exclude {
-				if v, ok := self.Domains[d.ID]; ok {
-					selfScore = &v
-				}
-			}
-			n := len(dscores)
-			if selfScore != nil {
-				n--
-			}
-			if n >= k {
-				ds.Standing = standing(dscores, d.Score, selfScore)
-			}
-			b.Domains = append(b.Domains, ds)
-		}
-	}
-	return b
-}
-
 func cohortLabel(level int, band string, sector questionnaire.Text) questionnaire.Text {
 	bl := bandLabels[band]
 	switch level {
@@ -194,47 +88,6 @@ var bandLabels = map[string]questionnaire.Text{
 	BandSME:        {JA: "中小企業", EN: "SMEs"},
 	BandLarge:      {JA: "大企業", EN: "large firms"},
 	"all":          {JA: "回答企業", EN: "responding firms"},
-}
-
-// standing ranks score among sorted peer scores, leaving out one occurrence of exclude (the
-// firm's own score, when its latest submission is in the population). It neither copies nor
-// re-sorts the scores: a lookup is two binary searches.
-func standing(sorted []float64, score, exclude *float64) *Standing {
-	skip := -1 // index of the excluded score in sorted
-	if exclude != nil {
-		if i := sort.SearchFloat64s(sorted, *exclude); i < len(sorted) && sorted[i] == *exclude {
-			skip = i
-		}
-	}
-	n := len(sorted)
-	if skip >= 0 {
-		n--
-	}
-	at := func(i int) float64 { // the i-th peer score, ascending
-		if skip >= 0 && i >= skip {
-			return sorted[i+1]
-		}
-		return sorted[i]
-	}
-	s := &Standing{Score: score, N: n}
-	if n == 0 {
-		return s
-	}
-	s.Q1, s.Median, s.Q3 = round(quantile(n, at, 0.25), 1), round(quantile(n, at, 0.5), 1), round(quantile(n, at, 0.75), 1)
-	if score != nil {
-		below := sort.SearchFloat64s(sorted, *score)
-		upTo := sort.Search(len(sorted), func(i int) bool { return sorted[i] > *score })
-		if skip >= 0 {
-			switch {
-			case *exclude < *score:
-				below, upTo = below-1, upTo-1
-			case *exclude == *score:
-				upTo--
-			}
-		}
-		s.Percentile = round(100*(float64(below)+0.5*float64(upTo-below))/float64(n), 1)
-	}
-	return s
 }
 
 // quantile interpolates linearly between the closest ranks of n ascending values (Hyndman & Fan

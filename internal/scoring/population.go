@@ -1,0 +1,320 @@
+package scoring
+
+import (
+	"maps"
+	"math"
+	"slices"
+	"sync"
+)
+
+// metricOverall names the overall score among the metrics of a cohort.
+const metricOverall = ""
+
+// Population is the set of peers of one questionnaire version, indexed for percentile lookups.
+// Every cohort keeps, per metric, an order-statistic tree of its scores (see counts), so folding
+// in a submission and ranking a firm both take O(log) steps per cohort and metric, whatever the
+// number of firms. A Population is safe for concurrent use: Benchmark and Len may run while
+// another goroutine calls Add. The zero value is an empty population; a Population must not be
+// copied.
+type Population struct {
+	mu     sync.RWMutex
+	latest map[string]Peer    // firm key → latest submission
+	scores map[string]metrics // cohort key → scores of the firms' latest submissions
+}
+
+// NewPopulation indexes peers, keeping the latest submission of each firm (see Add).
+func NewPopulation(peers []Peer) *Population {
+	p := &Population{}
+	for _, pr := range peers {
+		p.Add(pr)
+	}
+	return p
+}
+
+// Add folds one submission into the population and reports whether the population changed.
+// Only the latest submission of a firm counts: pr replaces the firm's current one unless it was
+// submitted earlier. On equal SubmittedAt the new one wins, so a corrected row replaces the old
+// one, while a row read again unchanged is a no-op (Add returns false). A firm may have moved to
+// another size band or sector: its old scores leave the cohorts they were in.
+//
+// Scores are kept to one decimal in 0–100, as round(x, 1) produces them; anything else is rounded
+// to the nearest tenth and clamped to that range.
+func (p *Population) Add(pr Peer) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.latest == nil {
+		p.latest, p.scores = map[string]Peer{}, map[string]metrics{}
+	}
+	cur, ok := p.latest[pr.FirmKey]
+	if ok && (earlier(pr, cur) || samePeer(cur, pr)) {
+		return false
+	}
+	// The population keeps its own copy: a caller changing pr afterwards must not leave scores
+	// behind that removing the submission would no longer find.
+	if pr.Overall != nil {
+		v := *pr.Overall
+		pr.Overall = &v
+	}
+	pr.Domains = maps.Clone(pr.Domains)
+	p.latest[pr.FirmKey] = pr
+	p.fold(pr, 1)
+	if ok {
+		p.fold(cur, -1)
+	}
+	return true
+}
+
+// earlier says whether a was submitted before b: by sequence where both have one, else by time.
+func earlier(a, b Peer) bool {
+	if a.Seq > 0 && b.Seq > 0 {
+		return a.Seq < b.Seq
+	}
+	return a.SubmittedAt.Before(b.SubmittedAt)
+}
+
+// samePeer says whether two submissions of a firm are the same row.
+func samePeer(a, b Peer) bool {
+	sameOverall := a.Overall == nil && b.Overall == nil ||
+		a.Overall != nil && b.Overall != nil && *a.Overall == *b.Overall
+	return sameOverall && a.SubmittedAt.Equal(b.SubmittedAt) && a.Seq == b.Seq && a.Band == b.Band && a.Sector == b.Sector &&
+		maps.Equal(a.Domains, b.Domains)
+}
+
+// fold adds (d = 1) or removes (d = −1) the scores of a submission in every cohort of the firm.
+func (p *Population) fold(pr Peer, d int32) {
+	for _, key := range cohortKeys(pr.Band, pr.Sector) {
+		m := p.scores[key]
+		if m == nil {
+			m = metrics{}
+			p.scores[key] = m
+		}
+		if pr.Overall != nil {
+			m.add(metricOverall, *pr.Overall, d)
+		}
+		for id, v := range pr.Domains {
+			m.add(id, v, d)
+		}
+	}
+}
+
+// metrics are the score trees of one cohort by metric. Trees are not dropped when they empty:
+// cohorts and metrics come from the questionnaire, so they are few.
+type metrics map[string]*counts
+
+func (m metrics) add(metric string, v float64, d int32) {
+	c := m[metric]
+	if c == nil {
+		c = new(counts)
+		m[metric] = c
+	}
+	c.add(scoreBin(v), d)
+}
+
+// Len is the number of firms in the population.
+func (p *Population) Len() int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return len(p.latest)
+}
+
+// cohortKeys are the cohorts a firm belongs to, narrowest first: size band × sector, size band,
+// all firms.
+func cohortKeys(band, sector string) []string {
+	return []string{band + "|" + sector, band + "|", "|"}
+}
+
+// Benchmark places the result among the population: in the narrowest cohort with at least k
+// peers other than the firm itself (firmKey; "" when the firm is not in the population).
+func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
+	if k < 1 {
+		k = DefaultPeerK
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	self, inPop := p.latest[firmKey]
+	b := Benchmark{Source: "published", K: k, Tried: []Cohort{}, Published: []Comparison{}}
+	for i, key := range cohortKeys(r.SizeBand, r.Sector) {
+		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.SectorLabel)}
+		if i < 2 {
+			c.Band = r.SizeBand
+		}
+		if i == 0 {
+			c.Sector = r.Sector
+		}
+		m := p.scores[key]
+		exclude := inPop && self.Overall != nil && slices.Contains(cohortKeys(self.Band, self.Sector), key)
+		c.N = m[metricOverall].len()
+		if exclude {
+			c.N--
+		}
+		b.Tried = append(b.Tried, c)
+		if c.N < k || b.Cohort != nil {
+			continue
+		}
+		cohort := c
+		b.Cohort, b.Source = &cohort, "peers"
+		var own *Peer // the firm's own submission, left out of its peers
+		if exclude {
+			own = &self
+		}
+		b.Overall, b.Domains = m.standings(r, own, k)
+	}
+	return b
+}
+
+// standings ranks the overall and domain scores of r in one cohort, leaving out the scores of
+// own when it is not nil. A domain gets a standing only where it has at least k peer scores.
+func (m metrics) standings(r Result, own *Peer, k int) (*Standing, []DomainStanding) {
+	var selfOverall *float64
+	if own != nil {
+		selfOverall = own.Overall
+	}
+	overall := m[metricOverall].standing(r.Overall.Score, selfOverall)
+	var domains []DomainStanding
+	for _, d := range r.Domains {
+		ds := DomainStanding{ID: d.ID}
+		c := m[d.ID]
+		var selfScore *float64
+		if own != nil {
+			if v, ok := own.Domains[d.ID]; ok {
+				selfScore = &v
+			}
+		}
+		n := c.len()
+		if selfScore != nil {
+			n--
+		}
+		if n >= k {
+			ds.Standing = c.standing(d.Score, selfScore)
+		}
+		domains = append(domains, ds)
+	}
+	return overall, domains
+}
+
+// standing ranks score among the scores of c, leaving out one occurrence of exclude (the firm's
+// own score, when its latest submission is in the cohort). c has at least one score other than
+// exclude.
+func (c *counts) standing(score, exclude *float64) *Standing {
+	skip, first := -1, 0 // the bin of the excluded score and its place in ascending order
+	if exclude != nil {
+		if b := scoreBin(*exclude); c.below(b+1) > c.below(b) {
+			skip, first = b, c.below(b)
+		}
+	}
+	n := c.n
+	if skip >= 0 {
+		n--
+	}
+	at := func(i int) float64 { // the i-th peer score, ascending
+		if skip >= 0 && i >= first {
+			i++
+		}
+		return binScore(c.nth(i))
+	}
+	s := &Standing{Score: score, N: n}
+	if n == 0 {
+		return s
+	}
+	s.Q1, s.Median, s.Q3 = round(quantile(n, at, 0.25), 1), round(quantile(n, at, 0.5), 1), round(quantile(n, at, 0.75), 1)
+	if score != nil {
+		below, upTo := c.rank(*score)
+		if skip >= 0 {
+			switch ex := binScore(skip); {
+			case ex < *score:
+				below, upTo = below-1, upTo-1
+			case ex == *score:
+				upTo--
+			}
+		}
+		s.Percentile = round(100*(float64(below)+0.5*float64(upTo-below))/float64(n), 1)
+	}
+	return s
+}
+
+// scoreBins is the number of distinct scores: 0.0, 0.1, …, 100.0.
+const scoreBins = 1001
+
+// scoreBin is the bin of a score: tenths, clamped to 0–100.
+func scoreBin(v float64) int {
+	switch x := math.Round(v * 10); {
+	case x >= scoreBins-1:
+		return scoreBins - 1
+	case x > 0:
+		return int(x)
+	}
+	return 0 // also NaN
+}
+
+// binScore is the score a bin holds.
+func binScore(b int) float64 { return float64(b) / 10 }
+
+// treeSize is scoreBins rounded up to a power of two, so that the descent in nth never leaves
+// the tree.
+const treeSize = 1024
+
+// counts is a multiset of scores that answers order statistics in O(log) steps: a Fenwick
+// (binary indexed) tree of the number of scores in each bin. Its zero value is empty; a nil
+// *counts has no scores for len.
+type counts struct {
+	n int
+	// t[i] (1-based) is the number of scores in bins i−(i&−i) … i−1; bins above 1000 stay 0.
+	t [treeSize + 1]int32
+}
+
+func (c *counts) len() int {
+	if c == nil {
+		return 0
+	}
+	return c.n
+}
+
+// add changes the number of scores in bin by d.
+func (c *counts) add(bin int, d int32) {
+	c.n += int(d)
+	for i := bin + 1; i <= treeSize; i += i & -i {
+		c.t[i] += d
+	}
+}
+
+// below is the number of scores in the bins under bin (0 ≤ bin ≤ treeSize).
+func (c *counts) below(bin int) int {
+	var s int32
+	for i := bin; i > 0; i -= i & -i {
+		s += c.t[i]
+	}
+	return int(s)
+}
+
+// nth is the bin of the i-th smallest score, 0 ≤ i < c.n: a descent from the top of the tree
+// to the last bin whose prefix holds at most i scores.
+func (c *counts) nth(i int) int {
+	pos, rem := 0, int32(i)
+	for step := treeSize / 2; step > 0; step /= 2 {
+		if c.t[pos+step] <= rem {
+			pos += step
+			rem -= c.t[pos]
+		}
+	}
+	return pos
+}
+
+// rank is the number of scores below v and at most v. v need not be a tenth: it is compared
+// with the scores the bins hold.
+func (c *counts) rank(v float64) (below, upTo int) {
+	ge := scoreBins // the first bin holding a score ≥ v; past the end for NaN, as sort.SearchFloat64s
+	switch x := math.Round(v * 10); {
+	case x <= 0:
+		ge = 0
+	case x < scoreBins:
+		ge = int(x)
+	}
+	if ge < scoreBins && binScore(ge) < v { // v was rounded down
+		ge++
+	}
+	gt := ge // the first bin holding a score > v
+	if gt < scoreBins && binScore(gt) <= v {
+		gt++
+	}
+	return c.below(ge), c.below(gt)
+}
