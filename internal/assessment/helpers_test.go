@@ -1,0 +1,90 @@
+package assessment_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/esready/esready/configs"
+	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/store/sqlite"
+)
+
+// clock is a settable clock: tests move it forward and back.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// openStore opens the embedded store in a fresh directory. Every test here runs against a real
+// database: the races they check are races in it.
+func openStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), sqlite.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
+}
+
+func registry(t *testing.T) *questionnaire.Registry {
+	t.Helper()
+	defs, err := questionnaire.Load(configs.Embedded(), "questionnaires")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return defs
+}
+
+// example reads one of the complete answer sets in examples/answers.
+func example(t *testing.T, name string) questionnaire.Answers {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/answers/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a questionnaire.Answers
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func newService(t *testing.T, st assessment.Storer, c *clock, k int) *assessment.Service {
+	t.Helper()
+	return assessment.NewService(st, registry(t), c.Now, assessment.Options{PeerK: k})
+}
+
+// draft creates an assessment and saves answers into it, returning its id and credential.
+func draft(t *testing.T, svc *assessment.Service, answers questionnaire.Answers) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	a, token, err := svc.Create(ctx, "esr", 0, "ja", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveDraft(ctx, a.ID, token, 0, answers, "ja"); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID, token
+}
