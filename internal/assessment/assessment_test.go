@@ -167,4 +167,3 @@ func TestSubmitGivesUpWithConflict(t *testing.T) {
 		t.Errorf("after the lost submit: %s at revision %d with %d rows, want a draft at 4 and none", a.Status, a.Revision, len(rows))
 	}
 }
-

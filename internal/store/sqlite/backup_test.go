@@ -19,19 +19,30 @@ import (
 
 // submitOne stores a draft and submits it, as the service does, and returns its sequence.
 func submitOne(ctx context.Context, s *Store, id string, at time.Time) (int64, error) {
-	a := assessment.Assessment{ID: id, QuestionnaireID: "esr", Version: 1, Hash: "h", Lang: "ja",
-		Status: assessment.StatusDraft, Answers: questionnaire.Answers{"prof_name": "𠮷野家"}, TokenHash: "t",
-		FirmKey: id, CreatedAt: at, UpdatedAt: at}
-	if err := s.CreateAssessment(ctx, a); err != nil {
+	if err := s.CreateAssessment(ctx, draft(id, at)); err != nil {
 		return 0, err
 	}
-	overall := 42.5
+	return s.MarkSubmitted(ctx, id, 0, submittedResult(), submittedRow(id, at))
+}
+
+func draft(id string, at time.Time) assessment.Assessment {
+	return assessment.Assessment{ID: id, QuestionnaireID: "esr", Version: 1, Hash: "h", Lang: "ja",
+		Status: assessment.StatusDraft, Answers: questionnaire.Answers{"prof_name": "𠮷野家"}, TokenHash: "t",
+		FirmKey: id, CreatedAt: at, UpdatedAt: at}
+}
+
+var overallScore = 42.5
+
+func submittedResult() scoring.Result {
 	r := scoring.Result{SizeBand: "sme", Sector: "manufacturing"}
-	r.Overall.Score = &overall
-	row := assessment.Submission{AssessmentID: id, FirmKey: id, QuestionnaireID: "esr", Version: 1, SizeBand: "sme",
-		Sector: "manufacturing", SubmittedAt: at, Overall: &overall, Domains: map[string]float64{"governance": 50},
+	r.Overall.Score = &overallScore
+	return r
+}
+
+func submittedRow(id string, at time.Time) assessment.Submission {
+	return assessment.Submission{AssessmentID: id, FirmKey: id, QuestionnaireID: "esr", Version: 1, SizeBand: "sme",
+		Sector: "manufacturing", SubmittedAt: at, Overall: &overallScore, Domains: map[string]float64{"governance": 50},
 		Choices: questionnaire.Answers{"q": "a"}}
-	return s.MarkSubmitted(ctx, id, 0, r, row)
 }
 
 // TestBackupUnderLoadRestores takes a snapshot while writers submit, restores it into a new

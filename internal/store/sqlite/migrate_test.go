@@ -166,4 +166,3 @@ func openIn(t *testing.T, dir string) *Store {
 	}
 	return s
 }
-

@@ -1,0 +1,81 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/esready/esready/internal/questionnaire"
+)
+
+// BenchmarkRespondentParallel is one respondent's writes (create, three saves, submit) from 32
+// goroutines, every write durable: the group commit's ceiling. One op is one respondent.
+func BenchmarkRespondentParallel(b *testing.B) {
+	benchRespondents(b, 0)
+}
+
+// BenchmarkRespondentParallel100k is the same with 100,000 submissions already stored.
+func BenchmarkRespondentParallel100k(b *testing.B) {
+	benchRespondents(b, 100_000)
+}
+
+func benchRespondents(b *testing.B, preload int) {
+	ctx := context.Background()
+	s := openTest(b)
+	var n atomic.Int64
+	preloadSubmissions(b, s, preload, &n)
+	answers := questionnaire.Answers{"prof_name": "𠮷野家", "q1": "a", "q2": []any{"x", "y"}, "q3": 3.0}
+	b.SetParallelism(16) // 32 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := fmt.Sprintf("r%d", n.Add(1))
+			if err := respondent(ctx, s, id, answers); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func respondent(ctx context.Context, s *Store, id string, answers questionnaire.Answers) error {
+	now := time.Now()
+	if err := s.CreateAssessment(ctx, draft(id, now)); err != nil {
+		return err
+	}
+	for rev := range 3 {
+		if err := s.SaveDraft(ctx, id, rev, answers, now); err != nil {
+			return err
+		}
+	}
+	_, err := s.MarkSubmitted(ctx, id, 3, submittedResult(), submittedRow(id, now))
+	return err
+}
+
+func preloadSubmissions(b *testing.B, s *Store, n int, ids *atomic.Int64) {
+	ctx := context.Background()
+	sem := make(chan struct{}, 64)
+	errs := make(chan error, 64)
+	for range n {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			if _, err := submitOne(ctx, s, fmt.Sprintf("p%d", ids.Add(1)), time.Now()); err != nil {
+				select {
+				case errs <- err:
+				default:
+				}
+			}
+		}()
+	}
+	for range cap(sem) {
+		sem <- struct{}{}
+	}
+	select {
+	case err := <-errs:
+		b.Fatal(err)
+	default:
+	}
+}
