@@ -27,7 +27,7 @@ var urlLine = regexp.MustCompile(`running at (http://\S+/)`)
 func TestServeAndShutdown(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{DataDir: dir, Database: "esready"})
+	st, err := store.Open(ctx, store.Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,44 +74,48 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Errorf("healthcheck against the running server: exit %d, %s", code, hcErr.String())
 	}
 
+	// A backup taken while the server runs holds the write made before it.
+	snapshot := filepath.Join(t.TempDir(), "snapshot.db")
+	var bout, berr strings.Builder
+	if code := run(ctx, []string{"survey", "backup", snapshot}, func(k string) string { return map[string]string{"SURVEY_DATA_DIR": dir}[k] }, &bout, &berr); code != 0 {
+		t.Errorf("backup while serving: exit %d, %s", code, berr.String())
+	}
+	if !strings.Contains(bout.String(), "integrity ok") {
+		t.Errorf("backup output: %q", bout.String())
+	}
+	restored, err := store.Open(ctx, store.Options{DataDir: restoreInto(t, snapshot)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := restored.UserByID(ctx, u.ID); err != nil {
+		t.Errorf("the user is not in the restored backup: %v", err)
+	}
+	restored.Close(ctx)
+
 	stop()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit code %d; stderr: %s", code, stderr.String())
 	}
 
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite*"))
-	var dbs []string
-	for _, f := range files {
-		if strings.HasSuffix(f, "-wal") {
-			if fi, err := os.Stat(f); err == nil && fi.Size() > 0 {
-				t.Errorf("%s is left with %d bytes: the engine was not closed cleanly", filepath.Base(f), fi.Size())
-			}
-			continue
-		}
-		if strings.HasSuffix(f, ".sqlite") {
-			dbs = append(dbs, f)
-		}
+	// Closed cleanly: the WAL was checkpointed into the database file and removed.
+	if fi, err := os.Stat(filepath.Join(dir, "esready.db-wal")); err == nil && fi.Size() > 0 {
+		t.Errorf("esready.db-wal is left with %d bytes: the database was not closed cleanly", fi.Size())
 	}
-	if len(dbs) == 0 {
-		t.Fatalf("no database files in %s: %v", dir, files)
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "esready.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, f := range dbs {
-		db, err := sql.Open("sqlite", "file:"+f+"?mode=ro")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var check string
-		if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
-			t.Errorf("%s: integrity_check = %q, %v", filepath.Base(f), check, err)
-		}
-		db.Close()
+	var check string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Errorf("esready.db: integrity_check = %q, %v", check, err)
 	}
+	db.Close()
 
 	if code := run(ctx, []string{"survey", "healthcheck", "--addr", addr}, func(string) string { return "" }, io.Discard, io.Discard); code == 0 {
 		t.Error("healthcheck succeeded after the server stopped")
 	}
 
-	st, err = store.Open(ctx, store.Options{DataDir: dir, Database: "esready"})
+	st, err = store.Open(ctx, store.Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +123,20 @@ func TestServeAndShutdown(t *testing.T) {
 	if _, err := st.UserByID(ctx, u.ID); err != nil {
 		t.Errorf("write acknowledged before serving is gone: %v", err)
 	}
+}
+
+// restoreInto copies a backup into a new data directory, as the README says.
+func restoreInto(t *testing.T, snapshot string) string {
+	t.Helper()
+	b, err := os.ReadFile(snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "esready.db"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func TestConfigErrorStopsStartup(t *testing.T) {
