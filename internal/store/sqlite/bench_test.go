@@ -79,3 +79,31 @@ func preloadSubmissions(b *testing.B, s *Store, n int, ids *atomic.Int64) {
 	default:
 	}
 }
+
+// BenchmarkLoadPeers100k reads every compact row of 100,000 submissions in the pages the peer
+// cache reads at start-up.
+func BenchmarkLoadPeers100k(b *testing.B) {
+	ctx := context.Background()
+	s := openTest(b)
+	var n atomic.Int64
+	preloadSubmissions(b, s, 100_000, &n)
+	b.ResetTimer()
+	for b.Loop() {
+		var after int64
+		total := 0
+		for {
+			rows, err := s.Submissions(ctx, "esr", 1, after, 5000)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += len(rows)
+			if len(rows) < 5000 {
+				break
+			}
+			after = rows[len(rows)-1].Seq
+		}
+		if total != 100_000 {
+			b.Fatalf("read %d rows", total)
+		}
+	}
+}
