@@ -109,7 +109,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 // serve runs the HTTP server until ctx ends (SIGINT or SIGTERM in production), then shuts down:
 // it stops accepting, lets in-flight requests finish within the shutdown timeout and closes the
-// store, so the embedded engine's files are consistent afterwards.
+// store, so the embedded database's WAL is checkpointed and its file consistent afterwards.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {

@@ -79,7 +79,7 @@ var settings = []setting{
 		c.Addr = v
 		return nil
 	}},
-	{"data_dir", "directory of the embedded store", func(c *Config, v string) error {
+	{"data_dir", "directory of the embedded SQLite database", func(c *Config, v string) error {
 		if strings.TrimSpace(v) == "" {
 			return errors.New("must not be empty")
 		}
