@@ -37,8 +37,17 @@ type Options struct {
 
 // Open opens the configured database, migrating the embedded one or creating MongoDB's indexes.
 func Open(ctx context.Context, o Options) (Store, error) {
+	// Each branch returns a nil interface on failure, never one holding a nil pointer.
 	if o.URI != "" {
-		return mongodb.Open(ctx, mongodb.Options{URI: o.URI, Database: o.Database, Logger: o.Logger})
+		s, err := mongodb.Open(ctx, mongodb.Options{URI: o.URI, Database: o.Database, Logger: o.Logger})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	return sqlite.Open(ctx, sqlite.Options{Dir: o.DataDir, Logger: o.Logger})
+	s, err := sqlite.Open(ctx, sqlite.Options{Dir: o.DataDir, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }

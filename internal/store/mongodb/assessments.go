@@ -1,4 +1,4 @@
-package store
+package mongodb
 
 import (
 	"context"
@@ -16,11 +16,18 @@ import (
 	"github.com/esready/esready/internal/scoring"
 )
 
-const colAssessments = "assessments"
+const (
+	colAssessments = "assessments"
+	// colCounters holds one document per questionnaire version, {_id: "submissions/<id>/<version>",
+	// seq: <last sequence handed out>}.
+	colCounters = "counters"
+)
 
-// assessmentDoc keeps the answers as one compact JSON string: they round-trip exactly (numbers
-// and nesting as the respondent sent them), and reading many of them for aggregates is several
-// times faster than decoding a BSON sub-document per question (DESIGN.md, Storage).
+// assessmentDoc is one assessment. The answers and the result are compact JSON strings: they
+// round-trip exactly (numbers and nesting as the respondent sent them), and decoding one string
+// is several times faster than decoding a BSON sub-document per question. A submitted
+// assessment also carries its compact submission row, sub (submissionDoc), which is all that
+// Submissions reads.
 type assessmentDoc struct {
 	ID              string    `bson:"_id"`
 	QuestionnaireID string    `bson:"questionnaire_id"`
@@ -36,14 +43,24 @@ type assessmentDoc struct {
 	SubmittedAt     time.Time `bson:"submitted_at,omitempty"`
 	FirmKey         string    `bson:"firm_key"`
 	PreviousID      string    `bson:"previous_id,omitempty"`
-	// The result, stored at submission as JSON, and the compact fields the peer benchmark and
-	// campaign aggregates read without decoding it.
-	Result         string             `bson:"result,omitempty"`
-	ScoringVersion int                `bson:"scoring_version,omitempty"`
-	SizeBand       string             `bson:"size_band,omitempty"`
-	Sector         string             `bson:"sector,omitempty"`
-	Overall        *float64           `bson:"overall,omitempty"`
-	DomainScores   map[string]float64 `bson:"domain_scores,omitempty"`
+	Result          string    `bson:"result,omitempty"`
+}
+
+// submissionDoc is the compact row embedded as sub in a submitted assessment. Seq is absent
+// until MarkSubmitted (or AssignMissingSeqs) numbers it; sequences start at 1.
+type submissionDoc struct {
+	Seq             int64              `bson:"seq,omitempty"`
+	QuestionnaireID string             `bson:"questionnaire_id"`
+	Version         int                `bson:"version"`
+	Campaign        string             `bson:"campaign"`
+	FirmKey         string             `bson:"firm_key"`
+	SizeBand        string             `bson:"size_band"`
+	Sector          string             `bson:"sector"`
+	Prefecture      string             `bson:"prefecture"`
+	SubmittedAt     time.Time          `bson:"submitted_at"`
+	Overall         *float64           `bson:"overall"`
+	Domains         map[string]float64 `bson:"domains"`
+	Choices         string             `bson:"choices"` // JSON, as the answers
 }
 
 func assessmentToDoc(a assessment.Assessment) (assessmentDoc, error) {
@@ -51,33 +68,65 @@ func assessmentToDoc(a assessment.Assessment) (assessmentDoc, error) {
 	if err != nil {
 		return assessmentDoc{}, err
 	}
-	return assessmentDoc{
+	d := assessmentDoc{
 		ID: a.ID, QuestionnaireID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash, Lang: a.Lang,
 		Status: string(a.Status), Revision: a.Revision, Answers: ans, TokenHash: a.TokenHash,
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, SubmittedAt: a.SubmittedAt, FirmKey: a.FirmKey,
-		PreviousID: a.PreviousID,
-	}, nil
+		CreatedAt: millis(a.CreatedAt), UpdatedAt: millis(a.UpdatedAt), SubmittedAt: millis(a.SubmittedAt),
+		FirmKey: a.FirmKey, PreviousID: a.PreviousID,
+	}
+	if a.Result != nil {
+		if d.Result, err = encodeResult(*a.Result); err != nil {
+			return assessmentDoc{}, err
+		}
+	}
+	return d, nil
 }
 
 func assessmentFromDoc(d assessmentDoc) (assessment.Assessment, error) {
-	ans := questionnaire.Answers{}
+	var ans questionnaire.Answers
 	if err := json.Unmarshal([]byte(d.Answers), &ans); err != nil {
-		return assessment.Assessment{}, fmt.Errorf("store: assessment %s: answers: %w", d.ID, err)
+		return assessment.Assessment{}, fmt.Errorf("mongodb: assessment %s: answers: %w", d.ID, err)
 	}
 	a := assessment.Assessment{
 		ID: d.ID, QuestionnaireID: d.QuestionnaireID, Version: d.Version, Hash: d.Hash, Lang: d.Lang,
 		Status: assessment.Status(d.Status), Revision: d.Revision, Answers: ans, TokenHash: d.TokenHash,
-		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), SubmittedAt: d.SubmittedAt.UTC(), FirmKey: d.FirmKey,
-		PreviousID: d.PreviousID,
+		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt), SubmittedAt: utc(d.SubmittedAt),
+		FirmKey: d.FirmKey, PreviousID: d.PreviousID,
 	}
 	if d.Result != "" {
 		var r scoring.Result
 		if err := json.Unmarshal([]byte(d.Result), &r); err != nil {
-			return assessment.Assessment{}, fmt.Errorf("store: assessment %s: result: %w", d.ID, err)
+			return assessment.Assessment{}, fmt.Errorf("mongodb: assessment %s: result: %w", d.ID, err)
 		}
 		a.Result = &r
 	}
 	return a, nil
+}
+
+func submissionToDoc(row assessment.Submission) (submissionDoc, error) {
+	choices, err := json.Marshal(row.Choices)
+	if err != nil {
+		return submissionDoc{}, fmt.Errorf("mongodb: encode choices: %w", err)
+	}
+	return submissionDoc{
+		QuestionnaireID: row.QuestionnaireID, Version: row.Version, Campaign: row.Campaign,
+		FirmKey: row.FirmKey, SizeBand: row.SizeBand, Sector: row.Sector, Prefecture: row.Prefecture,
+		SubmittedAt: millis(row.SubmittedAt), Overall: row.Overall, Domains: row.Domains,
+		Choices: string(choices),
+	}, nil
+}
+
+func submissionFromDoc(id string, d submissionDoc) (assessment.Submission, error) {
+	var choices questionnaire.Answers
+	if err := json.Unmarshal([]byte(d.Choices), &choices); err != nil {
+		return assessment.Submission{}, fmt.Errorf("mongodb: submission of %s: choices: %w", id, err)
+	}
+	return assessment.Submission{
+		Seq: d.Seq, AssessmentID: id, FirmKey: d.FirmKey, QuestionnaireID: d.QuestionnaireID,
+		Version: d.Version, Campaign: d.Campaign, SizeBand: d.SizeBand, Sector: d.Sector,
+		Prefecture: d.Prefecture, SubmittedAt: utc(d.SubmittedAt), Overall: d.Overall,
+		Domains: d.Domains, Choices: choices,
+	}, nil
 }
 
 func encodeAnswers(a questionnaire.Answers) (string, error) {
@@ -86,122 +135,243 @@ func encodeAnswers(a questionnaire.Answers) (string, error) {
 	}
 	b, err := json.Marshal(a)
 	if err != nil {
-		return "", fmt.Errorf("store: encode answers: %w", err)
+		return "", fmt.Errorf("mongodb: encode answers: %w", err)
 	}
 	return string(b), nil
 }
 
-// CreateAssessment stores a new assessment.
+func encodeResult(r scoring.Result) (string, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return "", fmt.Errorf("mongodb: encode result: %w", err)
+	}
+	return string(b), nil
+}
+
+// CreateAssessment stores a new assessment; an id already stored is assessment.ErrConflict.
 func (s *Store) CreateAssessment(ctx context.Context, a assessment.Assessment) error {
 	d, err := assessmentToDoc(a)
 	if err != nil {
 		return err
 	}
-	_, err = s.write.Collection(colAssessments).InsertOne(ctx, d)
-	return mapErr(err, "store: create assessment")
+	_, err = s.db.Collection(colAssessments).InsertOne(ctx, d)
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("mongodb: create assessment %s: %w", a.ID, assessment.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("mongodb: create assessment %s: %w", a.ID, err)
+	}
+	return nil
 }
 
 // Assessment returns one assessment; a missing one is assessment.ErrNotFound.
 func (s *Store) Assessment(ctx context.Context, id string) (assessment.Assessment, error) {
 	var d assessmentDoc
-	err := s.read.Collection(colAssessments).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	err := s.db.Collection(colAssessments).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return assessment.Assessment{}, fmt.Errorf("store: assessment %s: %w", id, assessment.ErrNotFound)
+		return assessment.Assessment{}, fmt.Errorf("mongodb: assessment %s: %w", id, assessment.ErrNotFound)
 	}
 	if err != nil {
-		return assessment.Assessment{}, mapErr(err, "store: find assessment")
+		return assessment.Assessment{}, fmt.Errorf("mongodb: find assessment %s: %w", id, err)
 	}
 	return assessmentFromDoc(d)
 }
 
 // SaveDraft replaces the answers of a draft still at revision, and increments the revision.
-// Anything else (a newer revision, a submitted assessment) is assessment.ErrConflict and changes
-// nothing.
+// Anything else (a newer revision, a submitted or missing assessment) is
+// assessment.ErrConflict and changes nothing.
 func (s *Store) SaveDraft(ctx context.Context, id string, revision int, answers questionnaire.Answers, now time.Time) error {
 	ans, err := encodeAnswers(answers)
 	if err != nil {
 		return err
 	}
-	return s.conditionalUpdate(ctx, id, revision, bson.D{
-		{Key: "answers", Value: ans}, {Key: "revision", Value: revision + 1}, {Key: "updated_at", Value: now},
+	return s.updateDraft(ctx, id, revision, bson.D{
+		{Key: "answers", Value: ans}, {Key: "revision", Value: revision + 1}, {Key: "updated_at", Value: millis(now)},
 	})
 }
 
-// MarkSubmitted freezes a draft still at revision, with its result.
-func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, now time.Time, r scoring.Result) error {
-	res, err := json.Marshal(r)
+// MarkSubmitted freezes the draft still at revision with its result and its compact submission
+// row, and returns the row's sequence. Otherwise it is assessment.ErrConflict and changes
+// nothing. row.SubmittedAt is the submission time; row.Seq is ignored.
+//
+// It writes without a multi-document transaction, so that it runs on a standalone server, a
+// replica set and FerretDB alike, in three steps:
+//
+//  1. one conditional update of the assessment ({_id, status: draft, revision}) sets it
+//     submitted with its result and embeds the row as sub, without a sequence: this is the
+//     commit point, atomic because it touches one document;
+//  2. the counter of the questionnaire version hands out the next sequence ($inc, upserted);
+//  3. the sequence is set on sub, only if it has none yet.
+//
+// A crash (or a failed write) after step 1 leaves a submitted assessment without a sequence,
+// which Submissions does not show: AssignMissingSeqs, run by Open, numbers it, so no
+// submission is lost. A crash between steps 2 and 3 burns a sequence, and two concurrent
+// submissions can finish step 3 out of order, so a sequence can become visible shortly before
+// a lower one. Readers (the peer cache) tolerate both by waiting a while for a gap to fill
+// before reading past it.
+func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, result scoring.Result, row assessment.Submission) (int64, error) {
+	if row.AssessmentID != id {
+		return 0, fmt.Errorf("mongodb: submit assessment %s: row is of assessment %q", id, row.AssessmentID)
+	}
+	res, err := encodeResult(result)
 	if err != nil {
-		return fmt.Errorf("store: encode result: %w", err)
+		return 0, err
 	}
-	domains := map[string]float64{}
-	for _, d := range r.Domains {
-		if d.Score != nil {
-			domains[d.ID] = *d.Score
-		}
+	sub, err := submissionToDoc(row)
+	if err != nil {
+		return 0, err
 	}
-	set := bson.D{
-		{Key: "status", Value: string(assessment.StatusSubmitted)}, {Key: "submitted_at", Value: now}, {Key: "updated_at", Value: now},
-		{Key: "result", Value: string(res)}, {Key: "scoring_version", Value: r.ScoringVersion},
-		{Key: "size_band", Value: r.SizeBand}, {Key: "sector", Value: r.Sector}, {Key: "domain_scores", Value: domains},
-	}
-	if r.Overall.Score != nil {
-		set = append(set, bson.E{Key: "overall", Value: *r.Overall.Score})
-	}
-	return s.conditionalUpdate(ctx, id, revision, set)
-}
-
-// peerDoc is the projection the peer benchmark reads.
-type peerDoc struct {
-	ID           string             `bson:"_id"`
-	FirmKey      string             `bson:"firm_key"`
-	SubmittedAt  time.Time          `bson:"submitted_at"`
-	SizeBand     string             `bson:"size_band"`
-	Sector       string             `bson:"sector"`
-	Overall      *float64           `bson:"overall"`
-	DomainScores map[string]float64 `bson:"domain_scores"`
-}
-
-// Peers returns the submissions of one questionnaire version made at or after since, reading
-// only the compact fields.
-func (s *Store) Peers(ctx context.Context, questionnaireID string, version int, since time.Time) ([]assessment.PeerRow, error) {
-	filter := bson.D{
-		{Key: "questionnaire_id", Value: questionnaireID}, {Key: "version", Value: version},
+	at := millis(row.SubmittedAt)
+	err = s.updateDraft(ctx, id, revision, bson.D{
 		{Key: "status", Value: string(assessment.StatusSubmitted)},
-		{Key: "submitted_at", Value: bson.D{{Key: "$gte", Value: since}}},
-	}
-	proj := bson.D{{Key: "firm_key", Value: 1}, {Key: "submitted_at", Value: 1}, {Key: "size_band", Value: 1},
-		{Key: "sector", Value: 1}, {Key: "overall", Value: 1}, {Key: "domain_scores", Value: 1}}
-	cur, err := s.read.Collection(colAssessments).Find(ctx, filter, options.Find().SetProjection(proj))
+		{Key: "submitted_at", Value: at}, {Key: "updated_at", Value: at},
+		{Key: "result", Value: res}, {Key: "sub", Value: sub},
+	})
 	if err != nil {
-		return nil, mapErr(err, "store: peers")
+		return 0, err
 	}
-	defer cur.Close(ctx)
-	var out []assessment.PeerRow
-	for cur.Next(ctx) {
-		var d peerDoc
-		if err := cur.Decode(&d); err != nil {
-			return nil, mapErr(err, "store: decode peer")
-		}
-		out = append(out, assessment.PeerRow{ID: d.ID, Peer: scoring.Peer{
-			FirmKey: d.FirmKey, SubmittedAt: d.SubmittedAt.UTC(), Band: d.SizeBand, Sector: d.Sector,
-			Overall: d.Overall, Domains: d.DomainScores,
-		}})
-	}
-	return out, mapErr(cur.Err(), "store: peers")
+	return s.assignSeq(ctx, id, sub.QuestionnaireID, sub.Version)
 }
 
-func (s *Store) conditionalUpdate(ctx context.Context, id string, revision int, set bson.D) error {
+// updateDraft sets fields of the draft still at revision; matching nothing is ErrConflict.
+func (s *Store) updateDraft(ctx context.Context, id string, revision int, set bson.D) error {
 	filter := bson.D{
 		{Key: "_id", Value: id},
 		{Key: "status", Value: string(assessment.StatusDraft)},
 		{Key: "revision", Value: revision},
 	}
-	res, err := s.write.Collection(colAssessments).UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: set}})
+	res, err := s.db.Collection(colAssessments).UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
-		return mapErr(err, "store: update assessment")
+		return fmt.Errorf("mongodb: update assessment %s: %w", id, err)
 	}
 	if res.MatchedCount == 0 {
-		return fmt.Errorf("store: assessment %s at revision %d: %w", id, revision, assessment.ErrConflict)
+		return fmt.Errorf("mongodb: draft %s at revision %d: %w", id, revision, assessment.ErrConflict)
 	}
 	return nil
+}
+
+// assignSeq gives the submitted assessment id the next sequence of its questionnaire version,
+// unless it has one already (another process's AssignMissingSeqs got there first: the new
+// sequence is burned), and returns the sequence it has.
+func (s *Store) assignSeq(ctx context.Context, id, questionnaireID string, version int) (int64, error) {
+	seq, err := s.nextSeq(ctx, questionnaireID, version)
+	if err != nil {
+		return 0, err
+	}
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "sub.seq", Value: bson.D{{Key: "$exists", Value: false}}}}
+	res, err := s.db.Collection(colAssessments).UpdateOne(ctx, filter,
+		bson.D{{Key: "$set", Value: bson.D{{Key: "sub.seq", Value: seq}}}})
+	if err != nil {
+		return 0, fmt.Errorf("mongodb: number submission %s: %w", id, err)
+	}
+	if res.MatchedCount == 1 {
+		return seq, nil
+	}
+	var d struct {
+		Sub submissionDoc `bson:"sub"`
+	}
+	err = s.db.Collection(colAssessments).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		options.FindOne().SetProjection(bson.D{{Key: "sub.seq", Value: 1}})).Decode(&d)
+	if err != nil {
+		return 0, fmt.Errorf("mongodb: read sequence of submission %s: %w", id, err)
+	}
+	return d.Sub.Seq, nil
+}
+
+// nextSeq hands out the next submission sequence of a questionnaire version, from 1.
+func (s *Store) nextSeq(ctx context.Context, questionnaireID string, version int) (int64, error) {
+	key := fmt.Sprintf("submissions/%s/%d", questionnaireID, version)
+	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
+	for attempt := 1; ; attempt++ {
+		var c struct {
+			Seq int64 `bson:"seq"`
+		}
+		err := s.db.Collection(colCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: key}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}}, opts).Decode(&c)
+		// Two first submissions of a version can race to insert the counter; the loser's
+		// retry finds it and increments it.
+		if mongo.IsDuplicateKeyError(err) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("mongodb: next sequence of %s: %w", key, err)
+		}
+		return c.Seq, nil
+	}
+}
+
+// AssignMissingSeqs numbers the submitted assessments that have no sequence: those whose
+// MarkSubmitted stopped after its first step (a crash, a lost connection). Open runs it, and it
+// is safe to run at any time, from any number of processes: a submission never gets a second
+// sequence, at worst a sequence is burned.
+func (s *Store) AssignMissingSeqs(ctx context.Context) error {
+	filter := bson.D{
+		{Key: "status", Value: string(assessment.StatusSubmitted)},
+		{Key: "sub.seq", Value: bson.D{{Key: "$exists", Value: false}}},
+		{Key: "sub", Value: bson.D{{Key: "$exists", Value: true}}},
+	}
+	proj := bson.D{{Key: "sub.questionnaire_id", Value: 1}, {Key: "sub.version", Value: 1}, {Key: "sub.submitted_at", Value: 1}}
+	cur, err := s.db.Collection(colAssessments).Find(ctx, filter, options.Find().SetProjection(proj))
+	if err != nil {
+		return fmt.Errorf("mongodb: find unnumbered submissions: %w", err)
+	}
+	var docs []struct {
+		ID  string        `bson:"_id"`
+		Sub submissionDoc `bson:"sub"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("mongodb: read unnumbered submissions: %w", err)
+	}
+	for _, d := range docs {
+		seq, err := s.assignSeq(ctx, d.ID, d.Sub.QuestionnaireID, d.Sub.Version)
+		if err != nil {
+			return err
+		}
+		s.log.Warn("numbered a submission left without a sequence", "assessment", d.ID,
+			"questionnaire", d.Sub.QuestionnaireID, "version", d.Sub.Version, "seq", seq)
+	}
+	return nil
+}
+
+// Submissions returns the compact rows of one questionnaire version with a sequence above
+// after, in ascending sequence, at most limit of them (none when limit ≤ 0). It reads the
+// submissions_seq index and the sub field only.
+func (s *Store) Submissions(ctx context.Context, questionnaireID string, version int, after int64, limit int) ([]assessment.Submission, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	filter := bson.D{
+		{Key: "sub.questionnaire_id", Value: questionnaireID},
+		{Key: "sub.version", Value: version},
+		{Key: "sub.seq", Value: bson.D{{Key: "$gt", Value: after}}},
+	}
+	opts := options.Find().
+		SetSort(bson.D{{Key: "sub.seq", Value: 1}}).
+		SetLimit(int64(limit)).
+		SetProjection(bson.D{{Key: "sub", Value: 1}})
+	what := fmt.Sprintf("submissions of %s v%d after %d", questionnaireID, version, after)
+	cur, err := s.db.Collection(colAssessments).Find(ctx, filter, opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongodb: %s: %w", what, err)
+	}
+	defer cur.Close(ctx)
+	out := make([]assessment.Submission, 0, min(limit, 1024))
+	for cur.Next(ctx) {
+		var d struct {
+			ID  string        `bson:"_id"`
+			Sub submissionDoc `bson:"sub"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("mongodb: %s: decode: %w", what, err)
+		}
+		row, err := submissionFromDoc(d.ID, d.Sub)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("mongodb: %s: %w", what, err)
+	}
+	return out, nil
 }
