@@ -38,7 +38,7 @@ func TestSubmitRacingSubmit(t *testing.T) {
 			t.Errorf("submit %d: %v", i, err)
 		}
 	}
-	rows, err := st.Submissions(ctx, "esr", 1, 0, 100)
+	rows, err := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 100, Choices: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestSubmitRacingSaves(t *testing.T) {
 	if err2 != nil {
 		t.Fatal(err2)
 	}
-	rows, _ := st.Submissions(ctx, "esr", 1, 0, 10)
+	rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
 	if err != nil { // lost every attempt: still a draft, no row
 		if got.Status != assessment.StatusDraft || len(rows) != 0 {
 			t.Fatalf("after ErrConflict: status %s, %d rows", got.Status, len(rows))
@@ -91,7 +91,7 @@ func TestSubmitRacingSaves(t *testing.T) {
 func saveUntilSubmitted(t *testing.T, svc *assessment.Service, id, token string, full questionnaire.Answers, stop <-chan struct{}) {
 	ctx := context.Background()
 	other := maps.Clone(full)
-	other["prof_respondent_role"] = "manager"
+	other["prof_respondent_role"] = "corporate_planning"
 	for i := 0; ; i++ {
 		select {
 		case <-stop:
@@ -162,7 +162,7 @@ func TestSubmitGivesUpWithConflict(t *testing.T) {
 		t.Errorf("submit made %d attempts, want 3", rs.saves)
 	}
 	a, _ := st.Assessment(ctx, id)
-	rows, _ := st.Submissions(ctx, "esr", 1, 0, 10)
+	rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
 	if a.Status != assessment.StatusDraft || a.Revision != 4 || len(rows) != 0 {
 		t.Errorf("after the lost submit: %s at revision %d with %d rows, want a draft at 4 and none", a.Status, a.Revision, len(rows))
 	}

@@ -111,7 +111,7 @@ func (set *peerSet) fold(row Submission, now time.Time) {
 
 func (set *peerSet) readNew(ctx context.Context, st Storer, qid string, version int, now time.Time) error {
 	for {
-		rows, err := st.Submissions(ctx, qid, version, set.high, pageSize)
+		rows, err := st.Submissions(ctx, SubmissionQuery{QuestionnaireID: qid, Version: version, After: set.high, Limit: pageSize})
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (set *peerSet) readGaps(ctx context.Context, st Storer, qid string, version
 		if _, still := set.gaps[s]; !still {
 			continue // folded by an earlier read of this loop
 		}
-		rows, err := st.Submissions(ctx, qid, version, s-1, 1)
+		rows, err := st.Submissions(ctx, SubmissionQuery{QuestionnaireID: qid, Version: version, After: s - 1, Limit: 1})
 		if err != nil {
 			return err
 		}

@@ -100,11 +100,11 @@ type hidingStore struct {
 	asked  map[int64]int // how often a read started right below a sequence
 }
 
-func (h *hidingStore) Submissions(ctx context.Context, qid string, v int, after int64, limit int) ([]assessment.Submission, error) {
-	rows, err := h.Storer.Submissions(ctx, qid, v, after, limit)
+func (h *hidingStore) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
+	rows, err := h.Storer.Submissions(ctx, q)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.asked[after+1]++
+	h.asked[q.After+1]++
 	out := rows[:0]
 	for _, r := range rows {
 		if !h.hidden[r.Seq] {

@@ -31,9 +31,20 @@ type Storer interface {
 	// submission sequence of its questionnaire version, which it returns. Otherwise it returns
 	// ErrConflict and changes nothing.
 	MarkSubmitted(ctx context.Context, id string, revision int, result scoring.Result, row Submission) (int64, error)
-	// Submissions returns the compact rows of one questionnaire version with a sequence above
-	// after, in ascending sequence, at most limit of them.
-	Submissions(ctx context.Context, questionnaireID string, version int, after int64, limit int) ([]Submission, error)
+	// Submissions returns the compact rows that q selects, in ascending sequence.
+	Submissions(ctx context.Context, q SubmissionQuery) ([]Submission, error)
+}
+
+// SubmissionQuery selects compact rows: those of one questionnaire version with a sequence
+// above After, at most Limit of them.
+type SubmissionQuery struct {
+	QuestionnaireID string
+	Version         int
+	After           int64
+	Limit           int
+	// Choices asks for the choice answers too. The peer benchmark does without them, which
+	// keeps reading 100,000 rows at start-up well under a second.
+	Choices bool
 }
 
 // Submission is the compact row of one submitted assessment: what the peer benchmark and the

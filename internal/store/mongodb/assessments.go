@@ -118,8 +118,10 @@ func submissionToDoc(row assessment.Submission) (submissionDoc, error) {
 
 func submissionFromDoc(id string, d submissionDoc) (assessment.Submission, error) {
 	var choices questionnaire.Answers
-	if err := json.Unmarshal([]byte(d.Choices), &choices); err != nil {
-		return assessment.Submission{}, fmt.Errorf("mongodb: submission of %s: choices: %w", id, err)
+	if d.Choices != "" { // left out by the projection unless asked for
+		if err := json.Unmarshal([]byte(d.Choices), &choices); err != nil {
+			return assessment.Submission{}, fmt.Errorf("mongodb: submission of %s: choices: %w", id, err)
+		}
 	}
 	return assessment.Submission{
 		Seq: d.Seq, AssessmentID: id, FirmKey: d.FirmKey, QuestionnaireID: d.QuestionnaireID,
@@ -336,26 +338,35 @@ func (s *Store) AssignMissingSeqs(ctx context.Context) error {
 // Submissions returns the compact rows of one questionnaire version with a sequence above
 // after, in ascending sequence, at most limit of them (none when limit ≤ 0). It reads the
 // submissions_seq index and the sub field only.
-func (s *Store) Submissions(ctx context.Context, questionnaireID string, version int, after int64, limit int) ([]assessment.Submission, error) {
-	if limit <= 0 {
+func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
+	if q.Limit <= 0 {
 		return nil, nil
 	}
 	filter := bson.D{
-		{Key: "sub.questionnaire_id", Value: questionnaireID},
-		{Key: "sub.version", Value: version},
-		{Key: "sub.seq", Value: bson.D{{Key: "$gt", Value: after}}},
+		{Key: "sub.questionnaire_id", Value: q.QuestionnaireID},
+		{Key: "sub.version", Value: q.Version},
+		{Key: "sub.seq", Value: bson.D{{Key: "$gt", Value: q.After}}},
+	}
+	// An inclusion projection: the answers and the result never leave the server.
+	proj := bson.D{{Key: "sub", Value: 1}}
+	if !q.Choices {
+		proj = bson.D{}
+		for _, f := range []string{"seq", "questionnaire_id", "version", "campaign", "firm_key", "size_band",
+			"sector", "prefecture", "submitted_at", "overall", "domains"} {
+			proj = append(proj, bson.E{Key: "sub." + f, Value: 1})
+		}
 	}
 	opts := options.Find().
 		SetSort(bson.D{{Key: "sub.seq", Value: 1}}).
-		SetLimit(int64(limit)).
-		SetProjection(bson.D{{Key: "sub", Value: 1}})
-	what := fmt.Sprintf("submissions of %s v%d after %d", questionnaireID, version, after)
+		SetLimit(int64(q.Limit)).
+		SetProjection(proj)
+	what := fmt.Sprintf("submissions of %s v%d after %d", q.QuestionnaireID, q.Version, q.After)
 	cur, err := s.db.Collection(colAssessments).Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: %s: %w", what, err)
 	}
 	defer cur.Close(ctx)
-	out := make([]assessment.Submission, 0, min(limit, 1024))
+	out := make([]assessment.Submission, 0, min(q.Limit, 1024))
 	for cur.Next(ctx) {
 		var d struct {
 			ID  string        `bson:"_id"`

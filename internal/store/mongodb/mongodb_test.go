@@ -175,12 +175,12 @@ func TestAssignMissingSeqs(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			if rows, err := s.Submissions(ctx, "esr", 1, 0, 10); err != nil || len(rows) != 1 {
+			if rows, err := s.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true}); err != nil || len(rows) != 1 {
 				t.Fatalf("before AssignMissingSeqs: Submissions = %d rows, %v; want the 1 numbered", len(rows), err)
 			}
 			// Opening the store again (a restart) numbers them.
 			s2 := srv.reopen(t, s)
-			rows, err := s2.Submissions(ctx, "esr", 1, 0, 10)
+			rows, err := s2.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,7 +207,7 @@ func TestAssignMissingSeqs(t *testing.T) {
 			if err != nil || seq != got["after-step-1"] {
 				t.Errorf("late step 3 = %d, %v; want the sequence already given, %d", seq, err, got["after-step-1"])
 			}
-			again, err := s2.Submissions(ctx, "esr", 1, 0, 10)
+			again, err := s2.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,7 +30,7 @@ const (
 		size_band, sector, prefecture, submitted_at, overall, domains, choices)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture, submitted_at,
-		overall, domains, choices FROM submissions
+		overall, domains, CASE WHEN ? THEN choices ELSE '' END FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
 )
 
@@ -146,15 +146,15 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 }
 
 // Submissions returns the compact rows of a questionnaire version after a sequence number.
-func (s *Store) Submissions(ctx context.Context, qid string, version int, after int64, limit int) ([]assessment.Submission, error) {
-	rows, err := s.read.QueryContext(ctx, sqlSubmissionsAfter, qid, version, after, limit)
+func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
+	rows, err := s.read.QueryContext(ctx, sqlSubmissionsAfter, q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: submissions: %w", err)
 	}
 	defer rows.Close()
 	var out []assessment.Submission
 	for rows.Next() {
-		sub := assessment.Submission{QuestionnaireID: qid, Version: version}
+		sub := assessment.Submission{QuestionnaireID: q.QuestionnaireID, Version: q.Version}
 		var at int64
 		var overall sql.NullFloat64
 		var domains, choices []byte
@@ -169,8 +169,10 @@ func (s *Store) Submissions(ctx context.Context, qid string, version int, after 
 		if err := json.Unmarshal(domains, &sub.Domains); err != nil {
 			return nil, fmt.Errorf("store: submission %s: domains: %w", sub.AssessmentID, err)
 		}
-		if err := json.Unmarshal(choices, &sub.Choices); err != nil {
-			return nil, fmt.Errorf("store: submission %s: choices: %w", sub.AssessmentID, err)
+		if q.Choices {
+			if err := json.Unmarshal(choices, &sub.Choices); err != nil {
+				return nil, fmt.Errorf("store: submission %s: choices: %w", sub.AssessmentID, err)
+			}
 		}
 		out = append(out, sub)
 	}

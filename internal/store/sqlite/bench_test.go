@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -92,7 +93,7 @@ func BenchmarkLoadPeers100k(b *testing.B) {
 		var after int64
 		total := 0
 		for {
-			rows, err := s.Submissions(ctx, "esr", 1, after, 5000)
+			rows, err := s.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, After: after, Limit: 5000})
 			if err != nil {
 				b.Fatal(err)
 			}

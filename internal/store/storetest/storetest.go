@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
@@ -208,16 +209,32 @@ func submit(t *testing.T, s Store, a assessment.Assessment, r scoring.Result, wh
 	return sub
 }
 
+// submissions reads rows with their choices, and checks that the same query without choices
+// returns the same rows, choices left out.
 func submissions(t *testing.T, s Store, qid string, version int, after int64, limit int) []assessment.Submission {
 	t.Helper()
-	rows, err := s.Submissions(context.Background(), qid, version, after, limit)
+	q := assessment.SubmissionQuery{QuestionnaireID: qid, Version: version, After: after, Limit: limit, Choices: true}
+	rows, err := s.Submissions(context.Background(), q)
 	if err != nil {
-		t.Fatalf("Submissions(%s, %d, %d, %d): %v", qid, version, after, limit, err)
+		t.Fatalf("Submissions(%+v): %v", q, err)
 	}
 	for _, r := range rows {
 		if r.SubmittedAt.Location() != time.UTC {
 			t.Errorf("Submissions: row %d SubmittedAt = %v, want UTC", r.Seq, r.SubmittedAt)
 		}
+	}
+	q.Choices = false
+	lean, err := s.Submissions(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Submissions(%+v): %v", q, err)
+	}
+	want := make([]assessment.Submission, len(rows))
+	for i, r := range rows {
+		r.Choices = nil
+		want[i] = r
+	}
+	if d := cmp.Diff(want, lean, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("Submissions without choices (-want +got):\n%s", d)
 	}
 	return rows
 }
