@@ -97,7 +97,7 @@ func TestBackupUnderLoadRestores(t *testing.T) {
 			t.Fatalf("acknowledged submission %s in the restored copy: %+v, %v", id, a.Status, err)
 		}
 	}
-	rows, err := restored.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 1<<30, Choices: true})
+	rows, err := restored.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 1 << 30, Choices: true})
 	if err != nil {
 		t.Fatal(err)
 	}
