@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 HAS_WEB := $(wildcard frontend/package.json)
 
-.PHONY: run build web test test-go test-fuzz test-web vet fmt-check lint bench fuzz clean
+.PHONY: run build web test test-go test-fuzz test-web vet fmt-check lint bench bench-load crashtest fuzz clean
 
 run: build
 	./$(BIN) serve
@@ -48,8 +48,23 @@ fmt-check:
 lint: vet fmt-check
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; fi
 
+# The Go micro-benchmarks, then the load benchmark.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(MAKE) --no-print-directory bench-load
+
+# A real `survey serve` on loopback under respondents at 1, 8 and 32 at once, beside the store
+# alone and again after bulk-loading 100,000 submissions; writes docs/benchmarks.md and fails
+# if any request failed. About 3 minutes on 2 cores. A quick look:
+# make bench-load LOADGEN_FLAGS='-preload 5000 -duration 5s -out -'
+LOADGEN_FLAGS ?=
+bench-load:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/survey
+	$(GO) run ./cmd/loadgen -bin $(BIN) -out docs/benchmarks.md $(LOADGEN_FLAGS)
+
+# kill -9 under load and restart, 20 rounds; `make test` runs the 5-round form.
+crashtest:
+	$(GO) test -run='^TestCrash$$' -count=1 -v ./cmd/survey -crash.rounds=20
 
 fuzz:
 	$(MAKE) test-fuzz FUZZTIME=10000000x
