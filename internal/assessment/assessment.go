@@ -229,20 +229,21 @@ func (s *Service) conflict(ctx context.Context, id string) error {
 // submitAttempts bounds how often Submit re-reads a draft that a concurrent save changed.
 const submitAttempts = 3
 
-// Submit validates the saved draft in full and freezes it with its scores. Submitting again
-// returns the same submitted assessment and writes nothing. A save racing the submit makes it
-// validate and score the newer answers; one that keeps winning gives ErrConflict.
-func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessment, error) {
+// Submit validates the saved draft in full, freezes it with its scores and returns its
+// outcome. Submitting again returns the same outcome and writes nothing. A save racing the
+// submit makes it validate and score the newer answers; one that keeps winning gives
+// ErrConflict.
+func (s *Service) Submit(ctx context.Context, id, token, lang string) (Outcome, error) {
 	for range submitAttempts {
 		a, def, err := s.Open(ctx, id, token)
 		if err != nil {
-			return Assessment{}, err
+			return Outcome{}, err
 		}
 		if a.Status == StatusSubmitted {
-			return a, nil
+			return s.outcome(ctx, a, def)
 		}
 		if errs := def.Validate(a.Answers, questionnaire.Submit, lang); errs != nil {
-			return Assessment{}, &ValidationError{Fields: errs}
+			return Outcome{}, &ValidationError{Fields: errs}
 		}
 		now := s.now().UTC()
 		r := scoring.Score(def, a.Answers)
@@ -252,13 +253,13 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Assessmen
 			continue
 		}
 		if err != nil {
-			return Assessment{}, err
+			return Outcome{}, err
 		}
 		s.peers.ingest(row)
 		a.Status, a.SubmittedAt, a.UpdatedAt, a.Result = StatusSubmitted, now, now, &r
-		return a, nil
+		return s.outcome(ctx, a, def)
 	}
-	return Assessment{}, fmt.Errorf("submit %s: %d attempts lost to concurrent saves: %w", id, submitAttempts, ErrConflict)
+	return Outcome{}, fmt.Errorf("submit %s: %d attempts lost to concurrent saves: %w", id, submitAttempts, ErrConflict)
 }
 
 // ErrNotSubmitted is the error of asking for the result of a draft.
@@ -300,6 +301,12 @@ func (s *Service) Result(ctx context.Context, id, token string) (Outcome, error)
 	if a.Status != StatusSubmitted || a.Result == nil {
 		return Outcome{}, ErrNotSubmitted
 	}
+	return s.outcome(ctx, a, def)
+}
+
+// outcome completes the stored result of a submitted assessment with what is computed when it
+// is read: the benchmark, the progress since the previous assessment and the checklist.
+func (s *Service) outcome(ctx context.Context, a Assessment, def *questionnaire.Definition) (Outcome, error) {
 	r := *a.Result
 	pop, err := s.peers.population(ctx, a.QuestionnaireID, a.Version)
 	if err != nil {

@@ -25,8 +25,8 @@ func TestSubmitRacingSubmit(t *testing.T) {
 	errs := make([]error, 8)
 	for i := range errs {
 		wg.Go(func() {
-			a, err := svc.Submit(ctx, id, token, "ja")
-			if err == nil && a.Status != assessment.StatusSubmitted {
+			o, err := svc.Submit(ctx, id, token, "ja")
+			if err == nil && o.Assessment.Status != assessment.StatusSubmitted {
 				err = errors.New("returned a draft")
 			}
 			errs[i] = err
@@ -60,7 +60,7 @@ func TestSubmitRacingSaves(t *testing.T) {
 	stop := make(chan struct{})
 	var saved sync.WaitGroup
 	saved.Go(func() { saveUntilSubmitted(t, svc, id, token, full, stop) })
-	a, err := svc.Submit(ctx, id, token, "ja")
+	o, err := svc.Submit(ctx, id, token, "ja")
 	close(stop)
 	saved.Wait()
 	if err != nil && !errors.Is(err, assessment.ErrConflict) {
@@ -77,8 +77,8 @@ func TestSubmitRacingSaves(t *testing.T) {
 		}
 		return
 	}
-	if got.Status != assessment.StatusSubmitted || got.Revision != a.Revision || len(rows) != 1 {
-		t.Fatalf("stored %s at revision %d with %d rows; submit returned revision %d", got.Status, got.Revision, len(rows), a.Revision)
+	if got.Status != assessment.StatusSubmitted || got.Revision != o.Assessment.Revision || len(rows) != 1 {
+		t.Fatalf("stored %s at revision %d with %d rows; submit returned revision %d", got.Status, got.Revision, len(rows), o.Assessment.Revision)
 	}
 	def, _ := registry(t).Version("esr", 1)
 	if want := scoring.Score(def, got.Answers); *want.Overall.Score != *got.Result.Overall.Score {

@@ -25,7 +25,7 @@ type AssessmentService interface {
 	Create(ctx context.Context, questionnaireID string, version int, lang string, prev *assessment.Previous) (assessment.Assessment, string, error)
 	Open(ctx context.Context, id, token string) (assessment.Assessment, *questionnaire.Definition, error)
 	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
-	Submit(ctx context.Context, id, token, lang string) (assessment.Assessment, error)
+	Submit(ctx context.Context, id, token, lang string) (assessment.Outcome, error)
 	Result(ctx context.Context, id, token string) (assessment.Outcome, error)
 	BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error)
 }
@@ -173,11 +173,12 @@ type resultResponse struct {
 }
 
 func (h assessments) submit(c *gin.Context) {
-	if _, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c)); err != nil {
+	o, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c))
+	if err != nil {
 		writeError(c, err)
 		return
 	}
-	h.result(c)
+	writeResult(c, o)
 }
 
 func (h assessments) result(c *gin.Context) {
@@ -186,6 +187,10 @@ func (h assessments) result(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	writeResult(c, o)
+}
+
+func writeResult(c *gin.Context, o assessment.Outcome) {
 	a := o.Assessment
 	c.PureJSON(http.StatusOK, resultResponse{ID: a.ID, Status: string(a.Status), SubmittedAt: a.SubmittedAt, Result: o.Score, Checklist: o.Checklist, Progress: o.Progress})
 }

@@ -34,6 +34,12 @@ const (
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
 )
 
+// The statements each handle prepares at start-up.
+var (
+	writeStatements = []string{sqlInsertAssessment, sqlSaveDraft, sqlMarkSubmitted, sqlNextSeq, sqlInsertSubmission, sqlInsertUser}
+	readStatements  = []string{sqlAssessmentByID, sqlSubmissionsAfter, sqlUserByEmail, sqlUserByID}
+)
+
 // CreateAssessment stores a new assessment; an existing id is assessment.ErrConflict.
 func (s *Store) CreateAssessment(ctx context.Context, a assessment.Assessment) error {
 	ans, err := encodeJSON(nonNil(a.Answers))
@@ -46,7 +52,7 @@ func (s *Store) CreateAssessment(ctx context.Context, a assessment.Assessment) e
 			return err
 		}
 	}
-	err = s.w.exec(ctx, func(tx *sql.Tx) error {
+	err = s.w.exec(ctx, func(tx wtx) error {
 		_, err := tx.Exec(sqlInsertAssessment, a.ID, a.QuestionnaireID, a.Version, a.Hash, a.Lang, string(a.Status),
 			a.Revision, ans, a.TokenHash, a.FirmKey, a.PreviousID, unixNano(a.CreatedAt), unixNano(a.UpdatedAt),
 			nullTime(a.SubmittedAt), res)
@@ -67,7 +73,7 @@ func (s *Store) Assessment(ctx context.Context, id string) (assessment.Assessmen
 		submitted        sql.NullInt64
 		res              sql.NullString
 	)
-	err := s.read.QueryRowContext(ctx, sqlAssessmentByID, id).Scan(&a.ID, &a.QuestionnaireID, &a.Version, &a.Hash,
+	err := s.queryRow(ctx, sqlAssessmentByID, id).Scan(&a.ID, &a.QuestionnaireID, &a.Version, &a.Hash,
 		&a.Lang, &status, &a.Revision, &ans, &a.TokenHash, &a.FirmKey, &a.PreviousID, &created, &updated, &submitted, &res)
 	if errors.Is(err, sql.ErrNoRows) {
 		return assessment.Assessment{}, fmt.Errorf("store: assessment %s: %w", id, assessment.ErrNotFound)
@@ -99,7 +105,7 @@ func (s *Store) SaveDraft(ctx context.Context, id string, revision int, answers 
 	if err != nil {
 		return err
 	}
-	err = s.w.exec(ctx, func(tx *sql.Tx) error {
+	err = s.w.exec(ctx, func(tx wtx) error {
 		return expectOne(tx.Exec(sqlSaveDraft, ans, unixNano(now), id, revision))
 	})
 	if errors.Is(err, errNoRow) {
@@ -125,7 +131,7 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 	}
 	at := unixNano(row.SubmittedAt)
 	var seq int64
-	err = s.w.exec(ctx, func(tx *sql.Tx) error {
+	err = s.w.exec(ctx, func(tx wtx) error {
 		if err := expectOne(tx.Exec(sqlMarkSubmitted, at, at, res, id, revision)); err != nil {
 			return err
 		}
@@ -147,7 +153,7 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 
 // Submissions returns the compact rows of a questionnaire version after a sequence number.
 func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
-	rows, err := s.read.QueryContext(ctx, sqlSubmissionsAfter, q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit)
+	rows, err := s.query(ctx, sqlSubmissionsAfter, q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: submissions: %w", err)
 	}

@@ -118,3 +118,20 @@ func TestEveryStatementUsesAnIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryStatementIsPrepared: a statement missing from the prepared lists fails at run time
+// ("statement not prepared"); this finds it first.
+func TestEveryStatementIsPrepared(t *testing.T) {
+	prepared := map[string]bool{}
+	for _, q := range append(append([]string{}, writeStatements...), readStatements...) {
+		prepared[q] = true
+	}
+	for name, stmt := range statementsOf(t) {
+		if _, backupOnly := scanAllowed[name]; backupOnly {
+			continue // run by Backup on a handle of its own
+		}
+		if !prepared[stmt] {
+			t.Errorf("%s is in neither writeStatements nor readStatements", name)
+		}
+	}
+}

@@ -31,11 +31,12 @@ type Options struct {
 
 // Store is the open embedded database. It is safe for concurrent use.
 type Store struct {
-	path  string
-	log   *slog.Logger
-	read  *sql.DB // concurrent readers; query_only
-	write *sql.DB // one connection, owned by the writer goroutine
-	w     *writer
+	path      string
+	log       *slog.Logger
+	read      *sql.DB // concurrent readers; query_only
+	readStmts *stmts
+	write     *sql.DB // one connection, owned by the writer goroutine
+	w         *writer
 }
 
 // Open opens (creating if needed) the database in o.Dir and applies pending migrations.
@@ -67,7 +68,19 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	}
 	s.read.SetMaxOpenConns(8)
 	s.read.SetMaxIdleConns(8)
-	s.w = startWriter(s.write)
+	ws, err := prepare(ctx, s.write, writeStatements)
+	if err == nil {
+		s.readStmts, err = prepare(ctx, s.read, readStatements)
+		if err != nil {
+			ws.close()
+		}
+	}
+	if err != nil {
+		_ = s.read.Close()
+		_ = s.write.Close()
+		return nil, fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	s.w = startWriter(s.write, ws)
 	return s, nil
 }
 
@@ -122,5 +135,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // into the main file when the last connection closes.
 func (s *Store) Close(ctx context.Context) error {
 	s.w.close()
+	s.readStmts.close()
 	return errors.Join(s.read.Close(), s.write.Close())
 }

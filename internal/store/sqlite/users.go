@@ -27,7 +27,7 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) (auth.User, error) 
 	}
 	u.Email = normEmail(u.Email)
 	u.CreatedAt = u.CreatedAt.UTC()
-	err := s.w.exec(ctx, func(tx *sql.Tx) error {
+	err := s.w.exec(ctx, func(tx wtx) error {
 		_, err := tx.Exec(sqlInsertUser, u.ID, u.Email, u.Name, string(u.Role), u.ChamberID, u.PasswordHash, unixNano(u.CreatedAt))
 		return err
 	})
@@ -54,7 +54,7 @@ func (s *Store) user(ctx context.Context, query, key string) (auth.User, error) 
 	var u auth.User
 	var role string
 	var created int64
-	err := s.read.QueryRowContext(ctx, query, key).Scan(&u.ID, &u.Email, &u.Name, &role, &u.ChamberID, &u.PasswordHash, &created)
+	err := s.queryRow(ctx, query, key).Scan(&u.ID, &u.Email, &u.Name, &role, &u.ChamberID, &u.PasswordHash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return auth.User{}, fmt.Errorf("store: user %s: %w", key, auth.ErrNotFound)
 	}

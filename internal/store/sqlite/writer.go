@@ -19,21 +19,22 @@ const maxBatch = 256
 // rolled back alone), commits once and then answers every caller. One fsync thus serves a whole
 // group, and nothing is acknowledged before it is on disk.
 type writer struct {
-	db   *sql.DB
-	ops  chan *op
-	mu   sync.RWMutex // guards closed against sends on a closed channel
-	shut bool
-	done chan struct{}
+	db    *sql.DB
+	stmts *stmts
+	ops   chan *op
+	mu    sync.RWMutex // guards closed against sends on a closed channel
+	shut  bool
+	done  chan struct{}
 }
 
 type op struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(tx wtx) error
 	done chan error
 }
 
-func startWriter(db *sql.DB) *writer {
-	w := &writer{db: db, ops: make(chan *op, maxBatch), done: make(chan struct{})}
+func startWriter(db *sql.DB, st *stmts) *writer {
+	w := &writer{db: db, stmts: st, ops: make(chan *op, maxBatch), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -41,7 +42,7 @@ func startWriter(db *sql.DB) *writer {
 // exec runs fn in the next group commit and returns when that commit is durable. A context
 // that ends while the operation waits in the queue cancels it; once running it completes, so
 // an answer never lies about what was stored.
-func (w *writer) exec(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (w *writer) exec(ctx context.Context, fn func(tx wtx) error) error {
 	o := &op{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	w.mu.RLock()
 	if w.shut {
@@ -106,7 +107,7 @@ func (w *writer) run(batch []*op, errs []error) error {
 			_ = tx.Rollback()
 			return fmt.Errorf("store: savepoint: %w", err)
 		}
-		if errs[i] = o.fn(tx); errs[i] != nil {
+		if errs[i] = o.fn(wtx{tx, w.stmts}); errs[i] != nil {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO op"); err != nil {
 				_ = tx.Rollback()
 				return fmt.Errorf("store: rollback to savepoint: %w", err)
@@ -132,4 +133,5 @@ func (w *writer) close() {
 	}
 	w.mu.Unlock()
 	<-w.done
+	w.stmts.close()
 }
