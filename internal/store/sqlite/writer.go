@@ -15,8 +15,8 @@ var errClosed = errors.New("store: the database is closed")
 const maxBatch = 256
 
 // writer owns the one write connection. Callers queue operations; the writer takes every
-// operation waiting, runs each inside a savepoint of one transaction (so a failing operation is
-// rolled back alone), commits once and then answers every caller. One fsync thus serves a whole
+// operation waiting, runs them in one transaction (a failing operation is rolled back alone),
+// commits once and then answers every caller. One fsync thus serves a whole
 // group, and nothing is acknowledged before it is on disk.
 type writer struct {
 	db    *sql.DB
@@ -81,7 +81,11 @@ func (w *writer) loop() {
 
 func (w *writer) commit(batch []*op) {
 	errs := make([]error, len(batch))
-	err := w.run(batch, errs)
+	err := w.run(batch, errs, false)
+	if errors.Is(err, errDirty) {
+		clear(errs)
+		err = w.run(batch, errs, true)
+	}
 	for i, o := range batch {
 		if err != nil && errs[i] == nil {
 			errs[i] = err
@@ -90,9 +94,16 @@ func (w *writer) commit(batch []*op) {
 	}
 }
 
+// errDirty says an operation failed after it may have written: the group is run again with a
+// savepoint around each operation.
+var errDirty = errors.New("an operation failed after writing")
+
 // run executes the group in one transaction; errs receives each operation's own failure, the
-// return value a failure of the transaction itself, which fails every operation.
-func (w *writer) run(batch []*op, errs []error) error {
+// return value a failure of the transaction itself, which fails every operation. Without
+// savepoints (the fast path: a savepoint's sub-journal costs more than a small write), only a
+// clean failure is tolerated, a conditional write that matched nothing (errNoRow) and so wrote
+// nothing; any other failure rolls the group back and returns errDirty.
+func (w *writer) run(batch []*op, errs []error, savepoints bool) error {
 	ctx := context.Background() // the group outlives any one caller's request
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -103,23 +114,36 @@ func (w *writer) run(batch []*op, errs []error) error {
 			errs[i] = err
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("store: savepoint: %w", err)
-		}
-		if errs[i] = o.fn(wtx{tx, w.stmts}); errs[i] != nil {
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO op"); err != nil {
+		if !savepoints {
+			if errs[i] = o.fn(wtx{tx, w.stmts}); errs[i] != nil && !errors.Is(errs[i], errNoRow) {
 				_ = tx.Rollback()
-				return fmt.Errorf("store: rollback to savepoint: %w", err)
+				return errDirty
 			}
+			continue
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
+		if err := w.isolated(ctx, tx, o, &errs[i]); err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("store: release savepoint: %w", err)
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// isolated runs one operation inside a savepoint, rolling back what it wrote if it fails.
+func (w *writer) isolated(ctx context.Context, tx *sql.Tx, o *op, opErr *error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	if *opErr = o.fn(wtx{tx, w.stmts}); *opErr != nil {
+		if _, err := tx.ExecContext(ctx, "ROLLBACK TO op"); err != nil {
+			return fmt.Errorf("store: rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
+		return fmt.Errorf("store: release savepoint: %w", err)
 	}
 	return nil
 }
