@@ -299,43 +299,43 @@ func (it *Item) priority(ir ItemResult) (string, questionnaire.Text) {
 // effort (so quick wins surface), then those the firm's exposure makes more urgent, at most five
 // and at most two from one domain.
 func firstSteps(items []ItemResult) []ItemResult {
-	effort := map[string]int{"S": 0, "M": 1, "L": 2}
-	type cand struct {
-		ItemResult
-		order int
-	}
-	var open []cand
+	// Sort indices, not the items: an item is a few hundred bytes, and this runs on every read
+	// of a result.
+	var open []int
 	for i, ir := range items {
 		if ir.Status == StatusTodo || ir.Status == StatusPartial {
-			open = append(open, cand{ir, i})
+			open = append(open, i)
 		}
 	}
-	essential := func(c cand) int {
-		if c.Tier == questionnaire.TierEssential {
+	essential := func(ir *ItemResult) int {
+		if ir.Tier == questionnaire.TierEssential {
 			return 0
 		}
 		return 1
 	}
-	slices.SortStableFunc(open, func(a, b cand) int {
+	slices.SortStableFunc(open, func(i, j int) int {
+		a, b := &items[i], &items[j]
 		return cmp.Or(
 			cmp.Compare(essential(a), essential(b)),
 			cmp.Compare(priorityRank[a.Priority], priorityRank[b.Priority]),
-			cmp.Compare(effort[a.Effort], effort[b.Effort]),
+			cmp.Compare(effortRank[a.Effort], effortRank[b.Effort]),
 			cmp.Compare(min(len(b.Exposed), 1), min(len(a.Exposed), 1)),
-			cmp.Compare(a.order, b.order),
+			cmp.Compare(i, j),
 		)
 	})
 	out := []ItemResult{}
 	perDomain := map[string]int{}
-	for _, c := range open {
+	for _, i := range open {
 		if len(out) == MaxFirstSteps {
 			break
 		}
-		if perDomain[c.Domain] == MaxFirstStepsPerDomain {
+		if perDomain[items[i].Domain] == MaxFirstStepsPerDomain {
 			continue
 		}
-		perDomain[c.Domain]++
-		out = append(out, c.ItemResult)
+		perDomain[items[i].Domain]++
+		out = append(out, items[i])
 	}
 	return out
 }
+
+var effortRank = map[string]int{"S": 0, "M": 1, "L": 2}
