@@ -79,22 +79,26 @@ func (r *Rules) Evaluate(def *questionnaire.Definition, a questionnaire.Answers,
 	out := Result{Items: []ItemResult{}, Groups: []Group{}, FirstSteps: []ItemResult{},
 		Counts: map[string]int{StatusDone: 0, StatusPartial: 0, StatusTodo: 0, StatusNA: 0}}
 
-	byDomain := map[string][]ItemResult{}
+	// Items are a few hundred bytes each and this runs on every read of a result: evaluate them
+	// once into place and group them by index, without growing slices of copies.
+	all := make([]ItemResult, len(r.Items))
+	byDomain := map[string][]int{}
 	for i := range r.Items {
 		it := &r.Items[i]
-		ir := it.evaluate(env, res.SizeBand, exposed)
-		byDomain[it.Domain] = append(byDomain[it.Domain], ir)
-		out.Counts[ir.Status]++
+		all[i] = it.evaluate(env, res.SizeBand, exposed)
+		byDomain[it.Domain] = append(byDomain[it.Domain], i)
+		out.Counts[all[i].Status]++
 	}
+	out.Items = make([]ItemResult, 0, len(all))
 	for _, s := range def.Sections {
-		items := byDomain[s.Domain]
-		if s.Domain == "" || len(items) == 0 {
+		idx := byDomain[s.Domain]
+		if s.Domain == "" || len(idx) == 0 {
 			continue
 		}
-		g := Group{Domain: s.Domain, Title: s.Title}
-		for _, ir := range items {
-			g.Items = append(g.Items, ir.ID)
-			out.Items = append(out.Items, ir)
+		g := Group{Domain: s.Domain, Title: s.Title, Items: make([]string, 0, len(idx))}
+		for _, i := range idx {
+			g.Items = append(g.Items, all[i].ID)
+			out.Items = append(out.Items, all[i])
 		}
 		out.Groups = append(out.Groups, g)
 	}
@@ -323,7 +327,7 @@ func firstSteps(items []ItemResult) []ItemResult {
 			cmp.Compare(i, j),
 		)
 	})
-	out := []ItemResult{}
+	out := make([]ItemResult, 0, MaxFirstSteps)
 	perDomain := map[string]int{}
 	for _, i := range open {
 		if len(out) == MaxFirstSteps {

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -37,6 +38,9 @@ type Store struct {
 	readStmts *stmts
 	write     *sql.DB // one connection, owned by the writer goroutine
 	w         *writer
+	ckpt      *checkpointer
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens (creating if needed) the database in o.Dir and applies pending migrations.
@@ -80,7 +84,17 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		_ = s.write.Close()
 		return nil, fmt.Errorf("store: %s: %w", s.path, err)
 	}
+	ckptDB, err := openDB(s.path, false)
+	if err != nil {
+		ws.close()
+		s.readStmts.close()
+		_ = s.read.Close()
+		_ = s.write.Close()
+		return nil, err
+	}
+	ckptDB.SetMaxOpenConns(1)
 	s.w = startWriter(s.write, ws)
+	s.ckpt = startCheckpointer(ckptDB, &s.w.commits, log)
 	return s, nil
 }
 
@@ -93,6 +107,7 @@ func openDB(path string, readOnly bool) (*sql.DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "wal_autocheckpoint(0)") // the checkpointer does it, beside the writer
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {
@@ -132,9 +147,13 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close waits for the writes already queued, then closes the database; the WAL is checkpointed
-// into the main file when the last connection closes.
+// into the main file when the last connection closes. Closing again does nothing.
 func (s *Store) Close(ctx context.Context) error {
-	s.w.close()
-	s.readStmts.close()
-	return errors.Join(s.read.Close(), s.write.Close())
+	s.closeOnce.Do(func() {
+		s.w.close()
+		s.ckpt.close()
+		s.readStmts.close()
+		s.closeErr = errors.Join(s.read.Close(), s.ckpt.db.Close(), s.write.Close())
+	})
+	return s.closeErr
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // errClosed is a write attempted after Close.
@@ -19,12 +20,13 @@ const maxBatch = 256
 // commits once and then answers every caller. One fsync thus serves a whole
 // group, and nothing is acknowledged before it is on disk.
 type writer struct {
-	db    *sql.DB
-	stmts *stmts
-	ops   chan *op
-	mu    sync.RWMutex // guards closed against sends on a closed channel
-	shut  bool
-	done  chan struct{}
+	db      *sql.DB
+	stmts   *stmts
+	commits atomic.Int64
+	ops     chan *op
+	mu      sync.RWMutex // guards closed against sends on a closed channel
+	shut    bool
+	done    chan struct{}
 }
 
 type op struct {
@@ -129,6 +131,7 @@ func (w *writer) run(batch []*op, errs []error, savepoints bool) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	w.commits.Add(1)
 	return nil
 }
 

@@ -3,7 +3,10 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/esready/esready/internal/auth"
 )
@@ -52,4 +55,25 @@ func TestGroupIsolatesFailures(t *testing.T) {
 	if _, err := s.UserByID(ctx, "b"); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("user b of the failed operation: %v, want not found", err)
 	}
+}
+
+// TestCheckpointsRunBesideTheWriter: with SQLite's own checkpoints off, the checkpointer copies
+// committed pages into the database file (only a checkpoint makes that file grow).
+func TestCheckpointsRunBesideTheWriter(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	size := func() int64 {
+		fi, err := os.Stat(s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	for i := range 200 {
+		if _, err := submitOne(ctx, s, fmt.Sprintf("c%d", i), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, func() bool { return size() > before })
 }
