@@ -211,8 +211,12 @@ func Compare(baselines []Baseline, def *questionnaire.Definition, env questionna
 		if !b.FigureText.Empty() {
 			pct = b.FigureText
 		}
+		// Three plain replacements: a strings.Replacer is built anew on every call here, which
+		// cost more than the rest of the comparison.
 		fill := func(s, lang string) string {
-			return strings.NewReplacer("{pct}", pct.In(lang), "{group}", bandLabels[group].In(lang), "{n}", strconv.Itoa(n)).Replace(s)
+			s = strings.ReplaceAll(s, "{pct}", pct.In(lang))
+			s = strings.ReplaceAll(s, "{group}", bandLabels[group].In(lang))
+			return strings.ReplaceAll(s, "{n}", strconv.Itoa(n))
 		}
 		out = append(out, Comparison{
 			ID: b.ID, Source: b.Source, Group: group, Figure: fig, Matched: matched,
