@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -18,8 +17,72 @@ const metricOverall = ""
 // copied.
 type Population struct {
 	mu     sync.RWMutex
-	latest map[string]Peer    // firm key → latest submission
+	latest map[string]member  // firm key → latest submission
 	scores map[string]metrics // cohort key → scores of the firms' latest submissions
+	names  interned           // size bands and sectors
+	dims   interned           // domain ids
+}
+
+// member is a firm's latest submission as the population keeps it: scores as bins and names
+// as numbers, so that 100,000 firms are 100,000 map entries and small pointer-free arrays,
+// which the garbage collector does not have to trace, rather than half a million objects.
+type member struct {
+	seq     int64
+	at      int64 // SubmittedAt, Unix nanoseconds
+	band    int32 // in names
+	sector  int32 // in names
+	overall int16 // bin; -1 when absent
+	domains []int16
+}
+
+// interned numbers strings in the order they first appear.
+type interned struct {
+	index map[string]int32
+	list  []string
+}
+
+func (in *interned) id(s string) int32 {
+	if i, ok := in.index[s]; ok {
+		return i
+	}
+	if in.index == nil {
+		in.index = map[string]int32{}
+	}
+	in.index[s] = int32(len(in.list))
+	in.list = append(in.list, s)
+	return int32(len(in.list) - 1)
+}
+
+// member compacts a submission.
+func (p *Population) member(pr Peer) member {
+	m := member{seq: pr.Seq, at: pr.SubmittedAt.UnixNano(), band: p.names.id(pr.Band), sector: p.names.id(pr.Sector), overall: -1}
+	if pr.Overall != nil {
+		m.overall = int16(scoreBin(*pr.Overall))
+	}
+	for id, v := range pr.Domains {
+		d := int(p.dims.id(id))
+		for len(m.domains) <= d {
+			m.domains = append(m.domains, -1)
+		}
+		m.domains[d] = int16(scoreBin(v))
+	}
+	return m
+}
+
+// domain returns the firm's score in a domain, nil when it has none.
+func (p *Population) domain(m member, id string) *float64 {
+	d, ok := p.dims.index[id]
+	if !ok || int(d) >= len(m.domains) || m.domains[d] < 0 {
+		return nil
+	}
+	v := binScore(int(m.domains[d]))
+	return &v
+}
+
+// same says whether two members are the same row.
+func (m member) same(o member) bool {
+	return m.seq == o.seq && m.at == o.at && m.band == o.band && m.sector == o.sector &&
+		m.overall == o.overall && slices.Equal(m.domains, o.domains)
 }
 
 // NewPopulation indexes peers, keeping the latest submission of each firm (see Add).
@@ -43,21 +106,15 @@ func (p *Population) Add(pr Peer) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.latest == nil {
-		p.latest, p.scores = map[string]Peer{}, map[string]metrics{}
+		p.latest, p.scores = map[string]member{}, map[string]metrics{}
 	}
+	m := p.member(pr)
 	cur, ok := p.latest[pr.FirmKey]
-	if ok && (earlier(pr, cur) || samePeer(cur, pr)) {
+	if ok && (earlier(m, cur) || m.same(cur)) {
 		return false
 	}
-	// The population keeps its own copy: a caller changing pr afterwards must not leave scores
-	// behind that removing the submission would no longer find.
-	if pr.Overall != nil {
-		v := *pr.Overall
-		pr.Overall = &v
-	}
-	pr.Domains = maps.Clone(pr.Domains)
-	p.latest[pr.FirmKey] = pr
-	p.fold(pr, 1)
+	p.latest[pr.FirmKey] = m
+	p.fold(m, 1)
 	if ok {
 		p.fold(cur, -1)
 	}
@@ -65,34 +122,28 @@ func (p *Population) Add(pr Peer) bool {
 }
 
 // earlier says whether a was submitted before b: by sequence where both have one, else by time.
-func earlier(a, b Peer) bool {
-	if a.Seq > 0 && b.Seq > 0 {
-		return a.Seq < b.Seq
+func earlier(a, b member) bool {
+	if a.seq > 0 && b.seq > 0 {
+		return a.seq < b.seq
 	}
-	return a.SubmittedAt.Before(b.SubmittedAt)
-}
-
-// samePeer says whether two submissions of a firm are the same row.
-func samePeer(a, b Peer) bool {
-	sameOverall := a.Overall == nil && b.Overall == nil ||
-		a.Overall != nil && b.Overall != nil && *a.Overall == *b.Overall
-	return sameOverall && a.SubmittedAt.Equal(b.SubmittedAt) && a.Seq == b.Seq && a.Band == b.Band && a.Sector == b.Sector &&
-		maps.Equal(a.Domains, b.Domains)
+	return a.at < b.at
 }
 
 // fold adds (d = 1) or removes (d = −1) the scores of a submission in every cohort of the firm.
-func (p *Population) fold(pr Peer, d int32) {
-	for _, key := range cohortKeys(pr.Band, pr.Sector) {
+func (p *Population) fold(mb member, d int32) {
+	for _, key := range cohortKeys(p.names.list[mb.band], p.names.list[mb.sector]) {
 		m := p.scores[key]
 		if m == nil {
 			m = metrics{}
 			p.scores[key] = m
 		}
-		if pr.Overall != nil {
-			m.add(metricOverall, *pr.Overall, d)
+		if mb.overall >= 0 {
+			m.add(metricOverall, int(mb.overall), d)
 		}
-		for id, v := range pr.Domains {
-			m.add(id, v, d)
+		for i, bin := range mb.domains {
+			if bin >= 0 {
+				m.add(p.dims.list[i], int(bin), d)
+			}
 		}
 	}
 }
@@ -101,13 +152,13 @@ func (p *Population) fold(pr Peer, d int32) {
 // cohorts and metrics come from the questionnaire, so they are few.
 type metrics map[string]*counts
 
-func (m metrics) add(metric string, v float64, d int32) {
+func (m metrics) add(metric string, bin int, d int32) {
 	c := m[metric]
 	if c == nil {
 		c = new(counts)
 		m[metric] = c
 	}
-	c.add(scoreBin(v), d)
+	c.add(bin, d)
 }
 
 // Len is the number of firms in the population.
@@ -142,7 +193,7 @@ func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
 			c.Sector = r.Sector
 		}
 		m := p.scores[key]
-		exclude := inPop && self.Overall != nil && slices.Contains(cohortKeys(self.Band, self.Sector), key)
+		exclude := inPop && self.overall >= 0 && slices.Contains(cohortKeys(p.names.list[self.band], p.names.list[self.sector]), key)
 		c.N = m[metricOverall].len()
 		if exclude {
 			c.N--
@@ -153,21 +204,27 @@ func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
 		}
 		cohort := c
 		b.Cohort, b.Source = &cohort, "peers"
-		var own *Peer // the firm's own submission, left out of its peers
+		var own func(metric string) *float64 // the firm's own scores, left out of its peers
 		if exclude {
-			own = &self
+			own = func(metric string) *float64 {
+				if metric == metricOverall {
+					v := binScore(int(self.overall))
+					return &v
+				}
+				return p.domain(self, metric)
+			}
 		}
 		b.Overall, b.Domains = m.standings(r, own, k)
 	}
 	return b
 }
 
-// standings ranks the overall and domain scores of r in one cohort, leaving out the scores of
-// own when it is not nil. A domain gets a standing only where it has at least k peer scores.
-func (m metrics) standings(r Result, own *Peer, k int) (*Standing, []DomainStanding) {
+// standings ranks the overall and domain scores of r in one cohort, leaving out the firm's own
+// scores when own is not nil. A domain gets a standing only where it has at least k peer scores.
+func (m metrics) standings(r Result, own func(metric string) *float64, k int) (*Standing, []DomainStanding) {
 	var selfOverall *float64
 	if own != nil {
-		selfOverall = own.Overall
+		selfOverall = own(metricOverall)
 	}
 	overall := m[metricOverall].standing(r.Overall.Score, selfOverall)
 	var domains []DomainStanding
@@ -176,9 +233,7 @@ func (m metrics) standings(r Result, own *Peer, k int) (*Standing, []DomainStand
 		c := m[d.ID]
 		var selfScore *float64
 		if own != nil {
-			if v, ok := own.Domains[d.ID]; ok {
-				selfScore = &v
-			}
+			selfScore = own(d.ID)
 		}
 		n := c.len()
 		if selfScore != nil {
