@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,4 +166,26 @@ func openIn(t *testing.T, dir string) *Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestLegacyFilesAreLeftAlone: a data directory of an earlier development build (the embedded
+// FerretDB's .sqlite files) opens with a warning, and those files are not touched.
+func TestLegacyFilesAreLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "esready.sqlite")
+	if err := os.WriteFile(old, []byte("FerretDB data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	s, err := Open(context.Background(), Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close(context.Background())
+	if !strings.Contains(logged.String(), "not migrated") || !strings.Contains(logged.String(), "esready.sqlite") {
+		t.Errorf("no warning naming the old files: %q", logged.String())
+	}
+	if b, _ := os.ReadFile(old); string(b) != "FerretDB data" {
+		t.Error("the old file was changed")
+	}
 }
