@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/esready/esready/cmd/loadgen/surveyproc"
+	"github.com/esready/esready/internal/surveyproc"
 )
 
 // httpFlow is one respondent over HTTP: create, three autosaves, submit, fetch the result and,

@@ -29,7 +29,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/esready/esready/cmd/loadgen/surveyproc"
+	"github.com/esready/esready/internal/surveyproc"
 	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/questionnaire"
 )

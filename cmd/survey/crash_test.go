@@ -19,7 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/esready/esready/cmd/loadgen/surveyproc"
+	"github.com/esready/esready/internal/surveyproc"
 )
 
 var (
