@@ -10,80 +10,81 @@ import (
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
-	"github.com/esready/esready/internal/store/sqlite"
 )
 
 // TestSubmitRacingSubmit: many submits of one draft at once store it once; every caller gets
 // the submitted assessment.
 func TestSubmitRacingSubmit(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	svc := newService(t, st, newClock(), 1)
-	id, token := draft(t, svc, example(t, "small-sme"))
+	eachStore(t, func(t *testing.T, st testStore) {
+		ctx := context.Background()
+		svc := newService(t, st, newClock(), 1)
+		id, token := draft(t, svc, example(t, "small-sme"))
 
-	var wg sync.WaitGroup
-	errs := make([]error, 8)
-	for i := range errs {
-		wg.Go(func() {
-			o, err := svc.Submit(ctx, id, token, "ja")
-			if err == nil && o.Assessment.Status != assessment.StatusSubmitted {
-				err = errors.New("returned a draft")
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("submit %d: %v", i, err)
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Go(func() {
+				o, err := svc.Submit(ctx, id, token, "ja")
+				if err == nil && o.Assessment.Status != assessment.StatusSubmitted {
+					err = errors.New("returned a draft")
+				}
+				errs[i] = err
+			})
 		}
-	}
-	rows, err := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 100, Choices: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 1 || rows[0].AssessmentID != id || rows[0].Seq != 1 {
-		t.Fatalf("submission rows = %+v, want one, for %s, seq 1", rows, id)
-	}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("submit %d: %v", i, err)
+			}
+		}
+		rows, err := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 100, Choices: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].AssessmentID != id || rows[0].Seq != 1 {
+			t.Fatalf("submission rows = %+v, want one, for %s, seq 1", rows, id)
+		}
+	})
 }
 
 // TestSubmitRacingSaves: saves keep landing while the respondent submits. The submit either
 // wins with answers of a saved revision, scored as stored, or reports ErrConflict; no save is
 // accepted after the submit, and the stored state is consistent either way.
 func TestSubmitRacingSaves(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	svc := newService(t, st, newClock(), 1)
-	full := example(t, "mid-exporter")
-	id, token := draft(t, svc, full)
+	eachStore(t, func(t *testing.T, st testStore) {
+		ctx := context.Background()
+		svc := newService(t, st, newClock(), 1)
+		full := example(t, "mid-exporter")
+		id, token := draft(t, svc, full)
 
-	stop := make(chan struct{})
-	var saved sync.WaitGroup
-	saved.Go(func() { saveUntilSubmitted(t, svc, id, token, full, stop) })
-	o, err := svc.Submit(ctx, id, token, "ja")
-	close(stop)
-	saved.Wait()
-	if err != nil && !errors.Is(err, assessment.ErrConflict) {
-		t.Fatalf("submit: %v", err)
-	}
-	got, err2 := st.Assessment(ctx, id)
-	if err2 != nil {
-		t.Fatal(err2)
-	}
-	rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
-	if err != nil { // lost every attempt: still a draft, no row
-		if got.Status != assessment.StatusDraft || len(rows) != 0 {
-			t.Fatalf("after ErrConflict: status %s, %d rows", got.Status, len(rows))
+		stop := make(chan struct{})
+		var saved sync.WaitGroup
+		saved.Go(func() { saveUntilSubmitted(t, svc, id, token, full, stop) })
+		o, err := svc.Submit(ctx, id, token, "ja")
+		close(stop)
+		saved.Wait()
+		if err != nil && !errors.Is(err, assessment.ErrConflict) {
+			t.Fatalf("submit: %v", err)
 		}
-		return
-	}
-	if got.Status != assessment.StatusSubmitted || got.Revision != o.Assessment.Revision || len(rows) != 1 {
-		t.Fatalf("stored %s at revision %d with %d rows; submit returned revision %d", got.Status, got.Revision, len(rows), o.Assessment.Revision)
-	}
-	def, _ := registry(t).Version("esr", 1)
-	if want := scoring.Score(def, got.Answers); *want.Overall.Score != *got.Result.Overall.Score {
-		t.Errorf("stored score %v is not the score of the stored answers (%v)", *got.Result.Overall.Score, *want.Overall.Score)
-	}
+		got, err2 := st.Assessment(ctx, id)
+		if err2 != nil {
+			t.Fatal(err2)
+		}
+		rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
+		if err != nil { // lost every attempt: still a draft, no row
+			if got.Status != assessment.StatusDraft || len(rows) != 0 {
+				t.Fatalf("after ErrConflict: status %s, %d rows", got.Status, len(rows))
+			}
+			return
+		}
+		if got.Status != assessment.StatusSubmitted || got.Revision != o.Assessment.Revision || len(rows) != 1 {
+			t.Fatalf("stored %s at revision %d with %d rows; submit returned revision %d", got.Status, got.Revision, len(rows), o.Assessment.Revision)
+		}
+		def, _ := registry(t).Version("esr", 1)
+		if want := scoring.Score(def, got.Answers); *want.Overall.Score != *got.Result.Overall.Score {
+			t.Errorf("stored score %v is not the score of the stored answers (%v)", *got.Result.Overall.Score, *want.Overall.Score)
+		}
+	})
 }
 
 // saveUntilSubmitted saves alternating answer sets as fast as it can until the assessment is
@@ -125,7 +126,7 @@ func saveUntilSubmitted(t *testing.T, svc *assessment.Service, id, token string,
 // racingStore is the real store with a respondent's second device saving right before every
 // submit: each submit attempt finds its revision gone.
 type racingStore struct {
-	*sqlite.Store
+	testStore
 	svc   func() *assessment.Service
 	token string
 	saves int
@@ -140,30 +141,31 @@ func (r *racingStore) MarkSubmitted(ctx context.Context, id string, revision int
 		return 0, err
 	}
 	r.saves++
-	return r.Store.MarkSubmitted(ctx, id, revision, res, row)
+	return r.testStore.MarkSubmitted(ctx, id, revision, res, row)
 }
 
 // TestSubmitGivesUpWithConflict: a submit that loses every attempt to concurrent saves returns
 // ErrConflict (the API's 409) after a bounded number of attempts, and stores nothing.
 func TestSubmitGivesUpWithConflict(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	var svc *assessment.Service
-	rs := &racingStore{Store: st, svc: func() *assessment.Service { return svc }}
-	svc = newService(t, rs, newClock(), 1)
-	id, token := draft(t, svc, example(t, "large-firm"))
-	rs.token = token
+	eachStore(t, func(t *testing.T, st testStore) {
+		ctx := context.Background()
+		var svc *assessment.Service
+		rs := &racingStore{testStore: st, svc: func() *assessment.Service { return svc }}
+		svc = newService(t, rs, newClock(), 1)
+		id, token := draft(t, svc, example(t, "large-firm"))
+		rs.token = token
 
-	_, err := svc.Submit(ctx, id, token, "ja")
-	if !errors.Is(err, assessment.ErrConflict) {
-		t.Fatalf("submit losing every race: %v, want ErrConflict", err)
-	}
-	if rs.saves != 3 {
-		t.Errorf("submit made %d attempts, want 3", rs.saves)
-	}
-	a, _ := st.Assessment(ctx, id)
-	rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
-	if a.Status != assessment.StatusDraft || a.Revision != 4 || len(rows) != 0 {
-		t.Errorf("after the lost submit: %s at revision %d with %d rows, want a draft at 4 and none", a.Status, a.Revision, len(rows))
-	}
+		_, err := svc.Submit(ctx, id, token, "ja")
+		if !errors.Is(err, assessment.ErrConflict) {
+			t.Fatalf("submit losing every race: %v, want ErrConflict", err)
+		}
+		if rs.saves != 3 {
+			t.Errorf("submit made %d attempts, want 3", rs.saves)
+		}
+		a, _ := st.Assessment(ctx, id)
+		rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
+		if a.Status != assessment.StatusDraft || a.Revision != 4 || len(rows) != 0 {
+			t.Errorf("after the lost submit: %s at revision %d with %d rows, want a draft at 4 and none", a.Status, a.Revision, len(rows))
+		}
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/esready/esready/configs"
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/store/mongodb"
+	"github.com/esready/esready/internal/store/mongodb/ferrettest"
 	"github.com/esready/esready/internal/store/sqlite"
 )
 
@@ -35,16 +37,44 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// openStore opens the embedded store in a fresh directory. Every test here runs against a real
-// database: the races they check are races in it.
-func openStore(t *testing.T) *sqlite.Store {
-	t.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
+// testStore is a real store: every test here runs against real databases, and the races they
+// check are races in them.
+type testStore interface {
+	assessment.Storer
+	Close(ctx context.Context) error
+}
+
+// stores opens each store kind in turn: the embedded SQLite database and the MongoDB store on a
+// FerretDB started in this process.
+var stores = []struct {
+	name string
+	open func(t *testing.T) testStore
+}{
+	{"sqlite", func(t *testing.T) testStore {
+		s, err := sqlite.Open(context.Background(), sqlite.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}},
+	{"ferretdb", func(t *testing.T) testStore {
+		s, err := mongodb.Open(context.Background(), mongodb.Options{URI: ferrettest.Start(t, nil), Database: "esready_test", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}},
+}
+
+// eachStore runs test once per store kind, each on a fresh database closed when it ends.
+func eachStore(t *testing.T, test func(t *testing.T, st testStore)) {
+	for _, k := range stores {
+		t.Run(k.name, func(t *testing.T) {
+			st := k.open(t)
+			t.Cleanup(func() { _ = st.Close(context.Background()) })
+			test(t, st)
+		})
 	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	return s
 }
 
 func registry(t *testing.T) *questionnaire.Registry {
