@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
@@ -92,7 +94,14 @@ type Service struct {
 	baselines  []scoring.Baseline
 	checklists *checklist.Set
 	peerK      int
+	// submitted keeps recently submitted assessments: they never change again, and the result,
+	// the report and the workbook are asked for right after the submit.
+	submitted *lru.Cache[string, Assessment]
 }
+
+// submittedCache is how many submitted assessments the service keeps decoded (some tens of
+// kilobytes each).
+const submittedCache = 1024
 
 // Options configure the benchmark.
 type Options struct {
@@ -110,7 +119,9 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 	if k <= 0 {
 		k = scoring.DefaultPeerK
 	}
-	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now), baselines: opts.Baselines, checklists: opts.Checklists, peerK: k}
+	submitted, _ := lru.New[string, Assessment](submittedCache) // fails only for a size below 1
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now), baselines: opts.Baselines,
+		checklists: opts.Checklists, peerK: k, submitted: submitted}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -168,9 +179,15 @@ func (s *Service) Create(ctx context.Context, questionnaireID string, version in
 // Open returns the assessment and its definition if token is its credential. A wrong token
 // gives ErrNotFound, as a missing assessment does.
 func (s *Service) Open(ctx context.Context, id, token string) (Assessment, *questionnaire.Definition, error) {
-	a, err := s.store.Assessment(ctx, id)
-	if err != nil {
-		return Assessment{}, nil, err
+	a, cached := s.submitted.Get(id)
+	if !cached {
+		var err error
+		if a, err = s.store.Assessment(ctx, id); err != nil {
+			return Assessment{}, nil, err
+		}
+		if a.Status == StatusSubmitted {
+			s.submitted.Add(id, a)
+		}
 	}
 	if token == "" || subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(a.TokenHash)) != 1 {
 		return Assessment{}, nil, ErrNotFound
@@ -257,6 +274,7 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Outcome, 
 		}
 		s.peers.ingest(row)
 		a.Status, a.SubmittedAt, a.UpdatedAt, a.Result = StatusSubmitted, now, now, &r
+		s.submitted.Add(id, a)
 		return s.outcome(ctx, a, def)
 	}
 	return Outcome{}, fmt.Errorf("submit %s: %d attempts lost to concurrent saves: %w", id, submitAttempts, ErrConflict)

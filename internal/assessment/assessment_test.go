@@ -169,3 +169,28 @@ func TestSubmitGivesUpWithConflict(t *testing.T) {
 		}
 	})
 }
+
+// TestSubmittedCacheChecksTheCredential: a submitted assessment kept decoded in memory opens
+// only with its own credential, as one read from the store does.
+func TestSubmittedCacheChecksTheCredential(t *testing.T) {
+	eachStore(t, func(t *testing.T, st testStore) {
+		ctx := context.Background()
+		svc := newService(t, st, newClock(), 1)
+		id, token := draft(t, svc, example(t, "small-sme"))
+		if _, err := svc.Submit(ctx, id, token, "ja"); err != nil {
+			t.Fatal(err)
+		}
+		other, otherToken := draft(t, svc, example(t, "small-sme"))
+		for _, tok := range []string{"", otherToken, token + "x"} {
+			if _, err := svc.Result(ctx, id, tok); !errors.Is(err, assessment.ErrNotFound) {
+				t.Errorf("result with credential %q: %v, want ErrNotFound", tok, err)
+			}
+		}
+		if o, err := svc.Result(ctx, id, token); err != nil || o.Assessment.ID != id {
+			t.Errorf("result with its credential: %v", err)
+		}
+		if _, err := svc.Result(ctx, other, otherToken); !errors.Is(err, assessment.ErrNotSubmitted) {
+			t.Errorf("result of a draft: %v, want ErrNotSubmitted", err)
+		}
+	})
+}
