@@ -29,9 +29,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/esready/esready/internal/surveyproc"
 	"github.com/esready/esready/internal/config"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/surveyproc"
 )
 
 func main() {
