@@ -106,14 +106,14 @@ func (h assessments) create(c *gin.Context) {
 	a, token, err := h.svc.Create(c.Request.Context(), req.QuestionnaireID, req.Version, req.Lang, prev)
 	switch {
 	case errors.Is(err, assessment.ErrPreviousNotFound):
-		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: tr("前回の診断が見つからないか、回答者用トークンが一致しません。", "The previous assessment was not found, or its respondent token does not match.").In(language(c))}}))
+		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: tr("field.previous_not_found").In(language(c))}}))
 		return
 	case errors.Is(err, assessment.ErrPreviousDraft):
-		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: tr("前回の診断はまだ提出されていません。提出済みの診断だけを引き継げます。", "The previous assessment has not been submitted; only a submitted one can be carried over.").In(language(c))}}))
+		writeError(c, invalidBody([]FieldError{{Path: "previous", Message: tr("field.previous_draft").In(language(c))}}))
 		return
 	}
 	if errors.Is(err, assessment.ErrNoQuestionnaire) {
-		writeError(c, invalidBody([]FieldError{{Path: "questionnaire_id", Message: tr("指定された調査票（またはその版）はありません。", "There is no such questionnaire (or version).").In(language(c))}}))
+		writeError(c, invalidBody([]FieldError{{Path: "questionnaire_id", Message: tr("field.no_questionnaire").In(language(c))}}))
 		return
 	}
 	if err != nil {
@@ -233,7 +233,7 @@ func (h assessments) reportPDF(c *gin.Context) {
 	}
 	firm := strings.TrimSpace(c.Query("firm"))
 	if utf8.RuneCountInString(firm) > 100 {
-		writeError(c, invalidQuery([]FieldError{{Path: "firm", Message: tr("企業名は100文字以内にしてください。", "Use at most 100 characters for the company name.").In(language(c))}}))
+		writeError(c, invalidQuery([]FieldError{{Path: "firm", Message: tr("field.firm_name_length").In(language(c))}}))
 		return
 	}
 	o, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
@@ -324,8 +324,8 @@ func bindJSON(c *gin.Context, v any) error {
 	case errors.As(err, &tooLarge):
 		return err
 	case errors.Is(err, io.EOF):
-		return invalidBody([]FieldError{{Path: "", Message: tr("リクエストの本文が空です。", "The request body is empty.").In(language(c))}})
+		return invalidBody([]FieldError{{Path: "", Message: tr("field.body_empty").In(language(c))}})
 	default:
-		return invalidBody([]FieldError{{Path: jsonErrorPath(err), Message: tr("JSONとして読み取れないか、型が違います: ", "The body is not valid JSON or has a wrong type: ").In(language(c)) + err.Error()}})
+		return invalidBody([]FieldError{{Path: jsonErrorPath(err), Message: tr("field.body_not_json", "detail", err.Error()).In(language(c))}})
 	}
 }

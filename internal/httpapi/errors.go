@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -51,30 +51,33 @@ func (e *apiError) Error() string { return e.code + ": " + e.msg.EN }
 // msg is a text a person reads, in both languages: the questionnaire's Text.
 type msg = questionnaire.Text
 
-// tr makes a msg from its Japanese and English.
-func tr(ja, en string) msg { return msg{JA: ja, EN: en} }
+// tr is the catalogue's text of key in both languages, its {placeholders} filled from pairs.
+func tr(key string, pairs ...any) msg {
+	ja, en := locale.Both(key, pairs...)
+	return msg{JA: ja, EN: en}
+}
 
 var (
-	errNotFound         = &apiError{http.StatusNotFound, "not_found", tr("指定されたリソースは見つかりません。", "The requested resource was not found."), nil, nil}
-	errMethodNotAllowed = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", tr("このリソースではそのメソッドは使えません。", "This method is not allowed on this resource."), nil, nil}
-	errBodyTooLarge     = &apiError{http.StatusRequestEntityTooLarge, "body_too_large", tr("リクエストの本文が大きすぎます。", "The request body is too large."), nil, nil}
-	errNotReady         = &apiError{http.StatusServiceUnavailable, "not_ready", tr("データベースに接続できません。しばらくしてから再度お試しください。", "The database is not reachable. Please try again shortly."), nil, nil}
-	errConflict         = &apiError{http.StatusConflict, "conflict", tr("他の更新と競合しました。最新の状態を読み込んでから再度お試しください。", "The change conflicts with another update. Reload and try again."), nil, nil}
-	errInternal         = &apiError{http.StatusInternalServerError, "internal", tr("サーバー内部でエラーが発生しました。リクエストIDを添えてお問い合わせください。", "An internal error occurred. Please quote the request id when you contact us."), nil, nil}
-	errSubmitted        = &apiError{http.StatusConflict, "already_submitted", tr("この診断はすでに提出済みのため、変更できません。", "This assessment has been submitted and can no longer be changed."), nil, nil}
-	errNotSubmitted     = &apiError{http.StatusConflict, "not_submitted", tr("この診断はまだ提出されていません。提出すると結果が表示されます。", "This assessment has not been submitted yet; the result appears once it is."), nil, nil}
-	errDefinitionGone   = &apiError{http.StatusGone, "questionnaire_version_unavailable", tr("この診断の調査票の版は現在提供されていません。", "The questionnaire version of this assessment is no longer available."), nil, nil}
+	errNotFound         = &apiError{http.StatusNotFound, "not_found", tr("api.not_found"), nil, nil}
+	errMethodNotAllowed = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", tr("api.method_not_allowed"), nil, nil}
+	errBodyTooLarge     = &apiError{http.StatusRequestEntityTooLarge, "body_too_large", tr("api.body_too_large"), nil, nil}
+	errNotReady         = &apiError{http.StatusServiceUnavailable, "not_ready", tr("api.not_ready"), nil, nil}
+	errConflict         = &apiError{http.StatusConflict, "conflict", tr("api.conflict"), nil, nil}
+	errInternal         = &apiError{http.StatusInternalServerError, "internal", tr("api.internal"), nil, nil}
+	errSubmitted        = &apiError{http.StatusConflict, "already_submitted", tr("api.already_submitted"), nil, nil}
+	errNotSubmitted     = &apiError{http.StatusConflict, "not_submitted", tr("api.not_submitted"), nil, nil}
+	errDefinitionGone   = &apiError{http.StatusGone, "questionnaire_version_unavailable", tr("api.questionnaire_version_unavailable"), nil, nil}
 
-	msgFieldRequired = tr("この項目は必須です。", "This field is required.")
-	msgLang          = tr("ja または en を指定してください。", "Use ja or en.")
+	msgFieldRequired = tr("field.required")
+	msgLang          = tr("field.lang")
 )
 
 func invalidBody(fields []FieldError) *apiError {
-	return &apiError{http.StatusBadRequest, "invalid_body", tr("リクエストの内容に誤りがあります。", "The request body is invalid."), fields, nil}
+	return &apiError{http.StatusBadRequest, "invalid_body", tr("api.invalid_body"), fields, nil}
 }
 
 func invalidQuery(fields []FieldError) *apiError {
-	return &apiError{http.StatusBadRequest, "invalid_query", tr("クエリパラメータに誤りがあります。", "A query parameter is invalid."), fields, nil}
+	return &apiError{http.StatusBadRequest, "invalid_query", tr("api.invalid_query"), fields, nil}
 }
 
 // jsonErrorPath names the JSON field a decoding error is about, when it says.
@@ -98,19 +101,13 @@ func writeError(c *gin.Context, err error) {
 	case errors.As(err, &tooLarge):
 		ae = errBodyTooLarge
 	case errors.As(err, &stale):
-		ae = &apiError{http.StatusConflict, "stale_revision", tr(
-			fmt.Sprintf("回答は別の画面で更新されています（最新は第%d版）。最新の回答を読み込んでから保存してください。", stale.Current),
-			fmt.Sprintf("The answers were changed elsewhere (now at revision %d). Load the latest answers, then save.", stale.Current),
-		), nil, &stale.Current}
+		ae = &apiError{http.StatusConflict, "stale_revision", tr("api.stale_revision", "revision", stale.Current), nil, &stale.Current}
 	case errors.As(err, &invalid):
 		fields := make([]FieldError, len(invalid.Fields))
 		for i, f := range invalid.Fields {
 			fields[i] = FieldError{Path: f.Question, Message: f.Message}
 		}
-		ae = &apiError{http.StatusUnprocessableEntity, "validation_failed", tr(
-			fmt.Sprintf("%d件の回答に問題があります。", len(fields)),
-			fmt.Sprintf("%d answer(s) need attention.", len(fields)),
-		), fields, nil}
+		ae = &apiError{http.StatusUnprocessableEntity, "validation_failed", tr("api.validation_failed", "count", len(fields)), fields, nil}
 	case errors.Is(err, assessment.ErrSubmitted):
 		ae = errSubmitted
 	case errors.Is(err, assessment.ErrNotSubmitted):

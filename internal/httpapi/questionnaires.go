@@ -50,7 +50,7 @@ func (h questionnaires) get(c *gin.Context) {
 	var bad []FieldError
 	format := c.DefaultQuery("format", "native")
 	if format != "native" && format != "surveyjs" {
-		bad = append(bad, FieldError{Path: "format", Message: tr("native または surveyjs を指定してください。", "Use native or surveyjs.").In(language(c))})
+		bad = append(bad, FieldError{Path: "format", Message: tr("field.format").In(language(c))})
 	}
 	lang := c.DefaultQuery("lang", "ja")
 	if lang != "ja" && lang != "en" {
@@ -60,7 +60,7 @@ func (h questionnaires) get(c *gin.Context) {
 	if v := c.Query("version"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			bad = append(bad, FieldError{Path: "version", Message: tr("1以上の整数を指定してください。", "Use a whole number from 1.").In(language(c))})
+			bad = append(bad, FieldError{Path: "version", Message: tr("field.version").In(language(c))})
 		}
 		version = n
 	}
