@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,10 @@ func TestCataloguesAgree(t *testing.T) {
 		slices.Sort(pe)
 		if !slices.Equal(pj, pe) {
 			t.Errorf("%s: placeholders differ: ja %v, en %v", key, pj, pe)
+		}
+		// A text used as a format keeps its verbs in the same order in both languages.
+		if vj, ve := verb.FindAllString(j, -1), verb.FindAllString(e, -1); !slices.Equal(vj, ve) {
+			t.Errorf("%s: format verbs differ: ja %v, en %v", key, vj, ve)
 		}
 	}
 }
@@ -91,6 +96,8 @@ func TestEveryKeyUsedExists(t *testing.T) {
 		}
 	}
 }
+
+var verb = regexp.MustCompile(`%(\[\d+\])?[-+#0]*\d*(\.\d+)?[vTtbcdoOqxXUeEfFgGsp%]`)
 
 func stringLiterals(t *testing.T, path string) []string {
 	t.Helper()

@@ -11,6 +11,7 @@ import (
 	"github.com/jung-kurt/gofpdf"
 
 	"github.com/esready/esready/internal/checklist"
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -65,12 +66,9 @@ type doc struct {
 
 func (d *doc) t(x questionnaire.Text) string { return x.In(d.lang) }
 
-func (d *doc) pick(ja, en string) string {
-	if d.lang == "en" {
-		return en
-	}
-	return ja
-}
+// tr is the report's text of key (internal/locale) in the report's language. Texts with fmt
+// verbs are formats; the catalogue's test keeps their verbs the same in both languages.
+func (d *doc) tr(key string) string { return locale.Get(d.lang, key) }
 
 func (d *doc) color(c [3]int) { d.SetTextColor(c[0], c[1], c[2]) }
 
@@ -135,7 +133,7 @@ func PDF(w io.Writer, in Input) error {
 	f.SetModificationDate(in.Date)
 	f.SetCatalogSort(true)
 	f.SetProducer("esready", true)
-	f.SetTitle(d.pick("経済安全保障 対応力レポート", "Economic-Security Readiness Report"), true)
+	f.SetTitle(d.tr("report.economic_security_readiness_report"), true)
 	f.SetMargins(marginL, marginTop, marginR)
 	f.SetAutoPageBreak(false, 0)
 	f.AliasNbPages("{nb}")
@@ -164,7 +162,7 @@ func (d *doc) header() {
 	d.SetFont(fontName, "", 8)
 	d.color(grey)
 	d.SetXY(marginL, 10)
-	left := d.pick("経済安全保障 対応力レポート", "Economic-Security Readiness Report")
+	left := d.tr("report.economic_security_readiness_report")
 	if d.in.FirmName != "" {
 		left += " — " + d.in.FirmName
 	}
@@ -180,9 +178,7 @@ func (d *doc) footer() {
 	d.SetFont(fontName, "", 7.5)
 	d.color(grey)
 	d.SetXY(marginL, footerY)
-	d.CellFormat(contentW-25, 4, d.pick(
-		"機密 — 本レポートには貴社の経済安全保障上の課題が含まれます。社外への開示は慎重に行ってください。",
-		"Confidential — this report describes your company's economic-security weaknesses. Share it with care."), "", 0, "L", false, 0, "")
+	d.CellFormat(contentW-25, 4, d.tr("report.confidential_this_report_describes"), "", 0, "L", false, 0, "")
 	d.CellFormat(25, 4, fmt.Sprintf("%d / {nb}", d.PageNo()), "", 0, "R", false, 0, "")
 }
 
@@ -194,25 +190,25 @@ func (d *doc) cover() {
 	d.SetTextColor(255, 255, 255)
 	d.SetFont(fontName, "", 11)
 	d.SetXY(marginL, 28)
-	d.CellFormat(contentW, 6, d.pick("経済安全保障 セルフアセスメント", "Economic-security self-assessment"), "", 1, "L", false, 0, "")
+	d.CellFormat(contentW, 6, d.tr("report.economic_security_self_assessment"), "", 1, "L", false, 0, "")
 	d.SetFont(fontName, "", 24)
 	d.SetX(marginL)
-	d.CellFormat(contentW, 14, d.pick("経済安全保障 対応力レポート", "Economic-Security Readiness Report"), "", 1, "L", false, 0, "")
+	d.CellFormat(contentW, 14, d.tr("report.economic_security_readiness_report"), "", 1, "L", false, 0, "")
 	d.SetFont(fontName, "", 11)
 	d.SetX(marginL)
-	d.CellFormat(contentW, 7, d.pick("現状の評価、同規模企業との比較、優先して取り組む事項", "Where you stand, how you compare with firms of your size, and what to do first"), "", 1, "L", false, 0, "")
+	d.CellFormat(contentW, 7, d.tr("report.where_you_stand_how"), "", 1, "L", false, 0, "")
 
 	d.SetXY(marginL, 110)
 	d.color(black)
 	rows := [][2]string{}
 	if d.in.FirmName != "" {
-		rows = append(rows, [2]string{d.pick("企業名", "Company"), d.in.FirmName})
+		rows = append(rows, [2]string{d.tr("report.company"), d.in.FirmName})
 	}
 	rows = append(rows,
-		[2]string{d.pick("作成日", "Date"), d.in.Date.Format("2006-01-02")},
-		[2]string{d.pick("調査票", "Questionnaire"), fmt.Sprintf(d.pick("%s（第%d版）", "%s (version %d)"), d.t(d.in.Questionnaire.Title), d.in.Questionnaire.Version)},
-		[2]string{d.pick("採点方式", "Scoring rules"), fmt.Sprintf("%s %d", d.pick("バージョン", "version"), s.ScoringVersion)},
-		[2]string{d.pick("企業規模", "Size band"), d.t(bandNames[s.SizeBand])},
+		[2]string{d.tr("report.date"), d.in.Date.Format("2006-01-02")},
+		[2]string{d.tr("report.questionnaire"), fmt.Sprintf(d.tr("report.questionnaire_version"), d.t(d.in.Questionnaire.Title), d.in.Questionnaire.Version)},
+		[2]string{d.tr("report.scoring_rules"), fmt.Sprintf("%s %d", d.tr("report.scoring_version_word"), s.ScoringVersion)},
+		[2]string{d.tr("report.size_band"), d.t(bandNames[s.SizeBand])},
 	)
 	for _, r := range rows {
 		d.SetFont(fontName, "", 10)
@@ -231,7 +227,7 @@ func (d *doc) cover() {
 	d.SetXY(marginL+8, y+8)
 	d.SetFont(fontName, "", 10)
 	d.color(grey)
-	d.CellFormat(60, 6, d.pick("総合スコア", "Overall score"), "", 2, "L", false, 0, "")
+	d.CellFormat(60, 6, d.tr("report.overall_score"), "", 2, "L", false, 0, "")
 	d.SetX(marginL + 8)
 	d.SetFont(fontName, "", 30)
 	d.color(navy)
@@ -239,7 +235,7 @@ func (d *doc) cover() {
 	d.SetFont(fontName, "", 10)
 	d.color(grey)
 	d.SetXY(marginL+80, y+8)
-	d.CellFormat(80, 6, d.pick("成熟度レベル", "Maturity level"), "", 2, "L", false, 0, "")
+	d.CellFormat(80, 6, d.tr("report.maturity_level"), "", 2, "L", false, 0, "")
 	d.SetX(marginL + 80)
 	d.SetFont(fontName, "", 20)
 	d.color(navy)
@@ -249,42 +245,35 @@ func (d *doc) cover() {
 	d.para(d.t(s.Overall.Description), 10, 5.5, 0, black)
 
 	d.SetY(250)
-	d.para(d.pick(
-		"このレポートは、貴社が回答した調査票の内容だけから作成されています。回答は機密情報として扱われ、商工会議所等の集計では個社が特定されない形でのみ利用されます。",
-		"This report is based solely on your answers to the questionnaire. Your answers are confidential; chambers of commerce see them only in aggregates that identify no single firm."), 8.5, 4.5, 0, grey)
+	d.para(d.tr("report.this_report_is_based"), 8.5, 4.5, 0, grey)
 }
 
 func (d *doc) summary() {
 	d.AddPage()
 	s := d.in.Score
-	d.heading(d.pick("1. 結果の概要", "1. Summary"))
+	d.heading(d.tr("report.1_summary"))
 
 	lv := scoring.Levels[s.Overall.Level-1]
-	d.para(fmt.Sprintf(d.pick("総合スコアは %s、成熟度はレベル%d「%s」です。", "Your overall score is %s: maturity level %d, %s."),
+	d.para(fmt.Sprintf(d.tr("report.your_overall_score_is"),
 		scoreText(s.Overall.Score, d.lang), lv.Level, d.t(lv.Name)), 11, 6.5, 0, black)
 	d.para(d.t(s.Overall.Description), 10, 5.5, 0, black)
 	if s.Overall.Capped {
-		d.para(fmt.Sprintf(d.pick("必須の取組のうち %d 項目が0点のため、レベルは%dまでとしています。",
-			"%d essential practices score 0, so the level is held at %d."), len(s.Overall.CappedBy), scoring.CapLevel), 9.5, 5.2, 0, orange)
+		d.para(fmt.Sprintf(d.tr("report.essential_practices_score_0"), len(s.Overall.CappedBy), scoring.CapLevel), 9.5, 5.2, 0, orange)
 	}
 	d.Ln(2)
-	d.subheading(d.pick("企業規模", "Size band"))
+	d.subheading(d.tr("report.size_band"))
 	d.para(d.t(s.Size.Rule), 9.5, 5.2, 0, black)
 
-	d.subheading(d.pick("同規模企業との比較", "Compared with firms of your size"))
+	d.subheading(d.tr("report.compared_with_firms_of"))
 	if b := s.Benchmark; b != nil && b.Source == "peers" && b.Overall != nil {
-		d.para(fmt.Sprintf(d.pick(
-			"比較対象は%s %d社です。貴社の総合スコアは、このうち %.0f%% の企業を上回っています（中央値 %.1f、四分位 %.1f〜%.1f）。",
-			"Compared with %s (%d firms), your overall score is above %.0f%% of them (median %.1f, quartiles %.1f–%.1f)."),
+		d.para(fmt.Sprintf(d.tr("report.peer_standing_sentence"),
 			d.t(b.Cohort.Label), b.Cohort.N, b.Overall.Percentile, b.Overall.Median, b.Overall.Q1, b.Overall.Q3), 10, 5.5, 0, black)
 	} else {
 		k := scoring.DefaultPeerK
 		if b := s.Benchmark; b != nil {
 			k = b.K
 		}
-		d.para(fmt.Sprintf(d.pick(
-			"同じ規模・業種で回答した企業がまだ%d社に満たないため、公表されている調査結果と比べています。",
-			"Fewer than %d firms like yours have answered so far, so you are compared with published survey results."), k), 10, 5.5, 0, black)
+		d.para(fmt.Sprintf(d.tr("report.fewer_than_firms_like"), k), 10, 5.5, 0, black)
 		if b := s.Benchmark; b != nil {
 			for _, c := range b.Published[:min(4, len(b.Published))] {
 				d.para("・"+d.t(c.Text)+" ["+c.Source+"]", 9, 5, 3, black)
@@ -292,7 +281,7 @@ func (d *doc) summary() {
 		}
 	}
 
-	d.subheading(d.pick("分野別スコア", "Scores by domain"))
+	d.subheading(d.tr("report.scores_by_domain"))
 	d.domainChart()
 }
 
@@ -334,7 +323,7 @@ func (d *doc) domainChart() {
 		if dom.Score == nil {
 			d.SetXY(x0+2, ry+3)
 			d.color(grey)
-			d.CellFormat(barW, 4, d.pick("回答対象が不足（40%超が該当なし）", "insufficient coverage (over 40% not applicable)"), "", 0, "L", false, 0, "")
+			d.CellFormat(barW, 4, d.tr("report.insufficient_coverage_over_40"), "", 0, "L", false, 0, "")
 			continue
 		}
 		d.SetFillColor(navy[0], navy[1], navy[2])
@@ -353,11 +342,11 @@ func (d *doc) domainChart() {
 	d.SetY(y + rowH*float64(len(s.Domains)) + 7)
 	d.SetFont(fontName, "", 8)
 	d.color(grey)
-	legend := d.pick("■ 貴社のスコア（0〜100）", "■ Your score (0–100)")
+	legend := d.tr("report.your_score_0_100")
 	if len(medians) > 0 {
-		legend += d.pick("　｜ 比較対象企業の中央値", "   | median of your peers")
+		legend += d.tr("report.median_of_your_peers")
 	} else {
-		legend += d.pick("　（比較できる企業が集まると、中央値を表示します）", "   (the peer median appears once enough peers have answered)")
+		legend += d.tr("report.the_peer_median_appears")
 	}
 	d.SetX(marginL)
 	d.CellFormat(contentW, 5, legend, "", 1, "L", false, 0, "")
@@ -366,22 +355,20 @@ func (d *doc) domainChart() {
 func (d *doc) exposurePage() {
 	d.AddPage()
 	e := d.in.Score.Exposure
-	d.heading(d.pick("2. リスクの大きさ（エクスポージャー）", "2. Exposure"))
-	d.para(d.pick(
-		"エクスポージャーは、備えの度合い（スコア）とは別に、貴社が経済安全保障上の措置からどれだけ影響を受けやすいかを示します。",
-		"Exposure is kept apart from readiness: it shows how strongly economic-security measures can affect your business, however well prepared you are."), 9.5, 5.2, 0, black)
+	d.heading(d.tr("report.2_exposure"))
+	d.para(d.tr("report.exposure_is_kept_apart"), 9.5, 5.2, 0, black)
 	d.Ln(1)
-	d.para(fmt.Sprintf(d.pick("総合評価: %s", "Overall exposure: %s"), d.t(levelNames[e.Level])), 12, 7, 0, navy)
+	d.para(fmt.Sprintf(d.tr("report.overall_exposure"), d.t(levelNames[e.Level])), 12, 7, 0, navy)
 	for _, r := range e.Reasons {
 		d.para("・"+d.t(r), 9.5, 5.2, 3, black)
 	}
 	if len(e.Materials) > 0 {
-		d.subheading(d.pick("特定重要物資の調達先", "Where your critical materials come from"))
+		d.subheading(d.tr("report.where_your_critical_materials"))
 		cols := []struct {
 			title string
 			w     float64
 			align string
-		}{{d.pick("品目", "Material"), 56, "L"}, {d.pick("最大の調達国", "Top country"), 26, "C"}, {d.pick("シェア", "Share"), 18, "R"}, {"HHI", 20, "R"}, {d.pick("集中度", "Concentration"), 32, "C"}, {d.pick("中国", "China"), 22, "R"}}
+		}{{d.tr("report.material"), 56, "L"}, {d.tr("report.top_country"), 26, "C"}, {d.tr("report.share"), 18, "R"}, {"HHI", 20, "R"}, {d.tr("report.concentration"), 32, "C"}, {d.tr("report.china"), 22, "R"}}
 		d.SetFont(fontName, "", 8.5)
 		d.SetFillColor(light[0], light[1], light[2])
 		d.color(navy)
@@ -407,29 +394,25 @@ func (d *doc) exposurePage() {
 			d.Ln(-1)
 		}
 		d.Ln(2)
-		d.para(d.pick(
-			"HHI（ハーフィンダール・ハーシュマン指数）は国別シェアの二乗和で、0〜10,000の値をとります。5,000以上は一国への依存が大きい状態です（回答されたシェアの合計が100%未満の場合、実際の集中度はこれ以上です）。",
-			"The HHI (Herfindahl–Hirschman index) is the sum of the squared country shares, from 0 to 10,000; 5,000 and above means heavy dependence on one country (where the shares given add up to less than 100%, the true concentration is at least this)."), 8.5, 4.6, 0, grey)
+		d.para(d.tr("report.the_hhi_herfindahl_hirschman"), 8.5, 4.6, 0, grey)
 	}
 	if e.ChinaProcurement != nil || e.ChinaSales != nil {
-		d.subheading(d.pick("中国との関わり", "Ties to China"))
+		d.subheading(d.tr("report.ties_to_china"))
 		if e.ChinaProcurement != nil {
-			d.para(fmt.Sprintf(d.pick("調達に占める中国の割合: %g%%", "China's share of procurement: %g%%"), *e.ChinaProcurement), 10, 5.5, 0, black)
+			d.para(fmt.Sprintf(d.tr("report.china_procurement_share"), *e.ChinaProcurement), 10, 5.5, 0, black)
 		}
 		if e.ChinaSales != nil {
-			d.para(fmt.Sprintf(d.pick("売上に占める中国の割合: %g%%", "China's share of sales: %g%%"), *e.ChinaSales), 10, 5.5, 0, black)
+			d.para(fmt.Sprintf(d.tr("report.china_sales_share"), *e.ChinaSales), 10, 5.5, 0, black)
 		}
 	}
 }
 
 func (d *doc) firstSteps() {
 	d.AddPage()
-	d.heading(d.pick("3. 最初の一歩", "3. First steps"))
-	d.para(d.pick(
-		"まず取り組むべき項目です。必須の項目を先に、次に優先度、手間の少ない順に、一つの分野から2項目までを選んでいます。",
-		"What to do first: essential items first, then by priority, then the quick wins, no more than two from one domain."), 9.5, 5.2, 0, black)
+	d.heading(d.tr("report.3_first_steps"))
+	d.para(d.tr("report.what_to_do_first"), 9.5, 5.2, 0, black)
 	if len(d.in.Checklist.FirstSteps) == 0 {
-		d.para(d.pick("未実施の項目はありません。チェックリストの各項目を定期的に見直してください。", "No item is open. Review the checklist from time to time."), 10, 5.5, 0, black)
+		d.para(d.tr("report.no_item_is_open"), 10, 5.5, 0, black)
 		return
 	}
 	for i, it := range d.in.Checklist.FirstSteps {
@@ -447,7 +430,7 @@ func (d *doc) firstSteps() {
 		d.color(navy)
 		title := d.t(it.Title)
 		if it.FindOut {
-			title = d.pick("【確認】", "[Find out] ") + title
+			title = d.tr("report.find_out_tag") + title
 		}
 		for _, l := range d.lines(title, 12, contentW-11) {
 			d.SetX(marginL + 11)
@@ -455,8 +438,8 @@ func (d *doc) firstSteps() {
 		}
 		d.meta(it, 11)
 		d.para(d.t(it.Action), 9.5, 5.2, 11, black)
-		d.para(d.pick("なぜ今か: ", "Why now: ")+d.t(it.Reason), 8.5, 4.6, 11, grey)
-		d.para(d.pick("完了の目安: ", "Done when: ")+d.t(it.Evidence), 8.5, 4.6, 11, grey)
+		d.para(d.tr("report.why_now")+d.t(it.Reason), 8.5, 4.6, 11, grey)
+		d.para(d.tr("report.done_when")+d.t(it.Evidence), 8.5, 4.6, 11, grey)
 	}
 }
 
@@ -467,10 +450,10 @@ func (d *doc) meta(it checklist.ItemResult, indent float64) {
 	d.SetFont(fontName, "", 8.5)
 	c := prioC[it.Priority]
 	d.SetTextColor(c[0], c[1], c[2])
-	p := d.pick("優先度 ", "Priority ") + d.t(checklist.PriorityLabel(it.Priority))
+	p := d.tr("report.priority") + d.t(checklist.PriorityLabel(it.Priority))
 	d.CellFormat(d.GetStringWidth(p)+4, 5, p, "", 0, "L", false, 0, "")
 	d.color(grey)
-	rest := fmt.Sprintf(d.pick("｜ 担当: %s ｜ 目安: %d日 ｜ 工数: %s ｜ %s ｜ %s", "| Owner: %s | Horizon: %d days | Effort: %s | %s | %s"),
+	rest := fmt.Sprintf(d.tr("report.owner_horizon_days_effort"),
 		d.t(it.OwnerLabel), it.Horizon, it.Effort, d.t(checklist.TierLabel(it.Tier)), d.t(it.AreaLabel))
 	d.CellFormat(contentW-indent-d.GetStringWidth(p)-4, 5, rest, "", 1, "L", false, 0, "")
 }
@@ -478,13 +461,11 @@ func (d *doc) meta(it checklist.ItemResult, indent float64) {
 func (d *doc) progress() {
 	p := d.in.Progress
 	d.AddPage()
-	d.heading(d.pick("4. 前回からの進捗", "4. Progress since your last assessment"))
-	d.para(fmt.Sprintf(d.pick(
-		"前回（%s 提出、調査票第%d版・採点方式バージョン%d）と今回（調査票第%d版・採点方式バージョン%d）の比較です。",
-		"Your previous assessment (submitted %s, questionnaire version %d, scoring version %d) compared with this one (questionnaire version %d, scoring version %d)."),
+	d.heading(d.tr("report.4_progress_since_your"))
+	d.para(fmt.Sprintf(d.tr("report.your_previous_assessment_submitted"),
 		p.PreviousSubmittedAt.Format("2006-01-02"), p.PreviousQuestionnaire, p.PreviousScoringVersion, p.Questionnaire, p.ScoringVersion), 9.5, 5.2, 0, black)
 	if p.PreviousScoringVersion != p.ScoringVersion {
-		d.para(d.pick("採点方式が変わっているため、差の一部は採点方式の変更によるものです。", "The scoring rules changed in between, so part of a difference may come from the rules."), 9, 5, 0, orange)
+		d.para(d.tr("report.the_scoring_rules_changed"), 9, 5, 0, orange)
 	}
 	d.Ln(2)
 	cols := []float64{76, 30, 30, 38}
@@ -492,7 +473,7 @@ func (d *doc) progress() {
 	d.SetFillColor(light[0], light[1], light[2])
 	d.color(navy)
 	d.SetX(marginL)
-	for i, h := range []string{d.pick("分野", "Domain"), d.pick("前回", "Previous"), d.pick("今回", "Now"), d.pick("変化", "Change")} {
+	for i, h := range []string{d.tr("report.domain"), d.tr("report.previous"), d.tr("report.now"), d.tr("report.change")} {
 		align := "R"
 		if i == 0 {
 			align = "L"
@@ -520,7 +501,7 @@ func (d *doc) progress() {
 		d.CellFormat(cols[3], 7, delta, "B", 1, "R", false, 0, "")
 	}
 	d.Ln(2)
-	d.para(fmt.Sprintf(d.pick("成熟度レベル: %d → %d", "Maturity level: %d → %d"), p.PreviousLevel, p.Level), 10, 5.5, 0, black)
+	d.para(fmt.Sprintf(d.tr("report.maturity_change"), p.PreviousLevel, p.Level), 10, 5.5, 0, black)
 }
 
 func (d *doc) checklistPages() {
@@ -529,11 +510,9 @@ func (d *doc) checklistPages() {
 	if d.in.Progress != nil {
 		n = 5
 	}
-	d.heading(fmt.Sprintf(d.pick("%d. 経済安全保障 対応チェックリスト", "%d. Economic-security checklist"), n))
+	d.heading(fmt.Sprintf(d.tr("report.economic_security_checklist"), n))
 	c := d.in.Checklist
-	d.para(fmt.Sprintf(d.pick(
-		"全%d項目の状況です（実施済み %d、一部実施 %d、未実施 %d、該当なし %d）。□に✓が入っている項目は実施済みです。経済産業省「経済安全保障経営ガイドライン」の3つの区分（自律性・不可欠性・ガバナンス）も示しています。",
-		"All %d items (done %d, partly done %d, to do %d, not applicable %d). A ticked box means done. Each item also shows its area of METI's Economic Security Management Guideline (autonomy, indispensability, governance)."),
+	d.para(fmt.Sprintf(d.tr("report.all_items_done_partly"),
 		len(c.Items), c.Counts[checklist.StatusDone], c.Counts[checklist.StatusPartial], c.Counts[checklist.StatusTodo], c.Counts[checklist.StatusNA]), 9, 5, 0, black)
 	byID := map[string]checklist.ItemResult{}
 	for _, it := range c.Items {
@@ -578,7 +557,7 @@ func (d *doc) checklistItem(it checklist.ItemResult) {
 	d.color(grey)
 	st := d.t(checklist.StatusLabel(it.Status))
 	if it.FindOut {
-		st = d.pick("要確認", "Find out")
+		st = d.tr("report.find_out_status")
 	}
 	d.CellFormat(22, 5.6, st, "", 0, "R", false, 0, "")
 	d.SetY(y + 5.6*float64(len(titleLines)))
@@ -592,21 +571,21 @@ func (d *doc) checklistItem(it checklist.ItemResult) {
 			d.CellFormat(contentW-8, 4.4, l, "", 1, "L", false, 0, "")
 		}
 	}
-	d.para(d.pick("根拠: ", "References: ")+strings.Join(it.References, "; "), 7, 3.8, 8, grey)
+	d.para(d.tr("report.references")+strings.Join(it.References, "; "), 7, 3.8, 8, grey)
 }
 
 func (d *doc) methodology() {
 	d.AddPage()
-	d.heading(d.pick("方法と出典", "Method and sources"))
+	d.heading(d.tr("report.method_and_sources"))
 	for _, p := range methodText {
 		d.subheading(d.t(p[0]))
 		d.para(d.t(p[1]), 9, 5, 0, black)
 	}
-	d.subheading(d.pick("成熟度レベルの基準", "Maturity levels"))
+	d.subheading(d.tr("report.maturity_levels"))
 	for _, l := range scoring.Levels {
-		d.para(fmt.Sprintf(d.pick("レベル%d「%s」: 総合スコア%g以上 — %s", "Level %d, %s: overall score from %g — %s"), l.Level, d.t(l.Name), l.From, d.t(l.Description)), 8.5, 4.6, 0, black)
+		d.para(fmt.Sprintf(d.tr("report.level_overall_score_from"), l.Level, d.t(l.Name), l.From, d.t(l.Description)), 8.5, 4.6, 0, black)
 	}
-	d.subheading(d.pick("この調査票が参照している調査・法令", "Surveys and laws this questionnaire draws on"))
+	d.subheading(d.tr("report.surveys_and_laws_this"))
 	var sources []string
 	for _, q := range d.in.Questionnaire.Questions() {
 		for _, s := range q.Sources {
@@ -617,9 +596,7 @@ func (d *doc) methodology() {
 	}
 	slices.Sort(sources)
 	d.para(strings.Join(sources, "; "), 8, 4.4, 0, black)
-	d.para(d.pick(
-		"出典の整理は Armstrong, Solís & Urata (2025)「Economic security and new industrial policy」Asian Economic Policy Review 20(2) の第3節に基づきます。公表調査の数値は各出典の公表資料によるもので、本レポートの比較は参考情報です。",
-		"The survey figures follow Armstrong, Solís & Urata (2025), \"Economic security and new industrial policy\", Asian Economic Policy Review 20(2), section 3, and each source's published material; comparisons with them are for reference."), 8, 4.4, 0, grey)
+	d.para(d.tr("report.the_survey_figures_follow"), 8, 4.4, 0, grey)
 }
 
 var methodText = [][2]questionnaire.Text{
