@@ -125,7 +125,7 @@ func printResult(w io.Writer, out scored, lang string) {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, pick("  品目\tHHI\t最大の調達国\tシェア", "  Material\tHHI\tTop country\tShare"))
 		for _, m := range r.Exposure.Materials {
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%g%%\n", m.Label.In(lang), m.HHI, m.TopCountry, m.TopShare)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), questionnaire.CountryName(m.TopCountry, lang), m.TopShare)
 		}
 		tw.Flush()
 	}

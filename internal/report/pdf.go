@@ -276,7 +276,7 @@ func (d *doc) summary() {
 		d.para(fmt.Sprintf(d.tr("report.fewer_than_firms_like"), k), 10, 5.5, 0, black)
 		if b := s.Benchmark; b != nil {
 			for _, c := range b.Published[:min(4, len(b.Published))] {
-				d.para("・"+d.t(c.Text)+" ["+c.Source+"]", 9, 5, 3, black)
+				d.para(d.tr("report.bullet")+d.t(c.Text)+" ["+c.Source+"]", 9, 5, 3, black)
 			}
 		}
 	}
@@ -360,7 +360,7 @@ func (d *doc) exposurePage() {
 	d.Ln(1)
 	d.para(fmt.Sprintf(d.tr("report.overall_exposure"), d.t(levelNames[e.Level])), 12, 7, 0, navy)
 	for _, r := range e.Reasons {
-		d.para("・"+d.t(r), 9.5, 5.2, 3, black)
+		d.para(d.tr("report.bullet")+d.t(r), 9.5, 5.2, 3, black)
 	}
 	if len(e.Materials) > 0 {
 		d.subheading(d.tr("report.where_your_critical_materials"))
@@ -381,7 +381,7 @@ func (d *doc) exposurePage() {
 		for _, m := range e.Materials {
 			d.ensure(7)
 			d.SetX(marginL)
-			vals := []string{d.t(m.Label), m.TopCountry, fmt.Sprintf("%g%%", m.TopShare), fmt.Sprintf("%d", m.HHI), d.t(concentrationNames[m.Concentration]), fmt.Sprintf("%g%%", m.ChinaShare)}
+			vals := []string{d.t(m.Label), questionnaire.CountryName(m.TopCountry, d.lang), fmt.Sprintf("%g%%", m.TopShare), questionnaire.Grouped(m.HHI), d.t(concentrationNames[m.Concentration]), fmt.Sprintf("%g%%", m.ChinaShare)}
 			for i, c := range cols {
 				v := vals[i]
 				if i == 0 {

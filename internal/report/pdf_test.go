@@ -6,13 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
+
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"golang.org/x/image/font/sfnt"
 
+	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/report"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -87,7 +89,7 @@ func TestReportContent(t *testing.T) {
 					want = append(want, s.Title.In(lang))
 				}
 				for _, m := range in.Score.Exposure.Materials {
-					want = append(want, strconv.Itoa(m.HHI))
+					want = append(want, questionnaire.Grouped(m.HHI), questionnaire.CountryName(m.TopCountry, lang))
 				}
 				if lang == "ja" {
 					want = append(want, "経済安全保障対応力レポート", "株式会社テスト製作所", "最初の一歩", "分野別スコア", "特定重要物資", "対応チェックリスト", "方法と出典", "中小企業基本法")
@@ -97,6 +99,13 @@ func TestReportContent(t *testing.T) {
 				for _, w := range want {
 					if !strings.Contains(flat, strings.Join(strings.Fields(w), "")) {
 						t.Errorf("the report lacks %q", w)
+					}
+				}
+				if lang == "en" {
+					// The company's own name is the one Japanese text an English report may show.
+					rest := strings.ReplaceAll(flat, in.FirmName, "")
+					if i := strings.IndexFunc(rest, isJapanese); i >= 0 {
+						t.Errorf("the English report prints Japanese: %q", rest[max(0, i-40):min(len(rest), i+40)])
 					}
 				}
 				footer := map[string]string{"ja": "機密", "en": "Confidential"}[lang]
@@ -186,4 +195,9 @@ func TestEveryCharacterHasAGlyph(t *testing.T) {
 	for r := range missing {
 		t.Errorf("no glyph for %q (U+%04X)", r, r)
 	}
+}
+
+// isJapanese reports kana, kanji and Japanese punctuation (・、。「」（）).
+func isJapanese(r rune) bool {
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) || strings.ContainsRune("・、。「」（）：", r)
 }

@@ -180,13 +180,15 @@ func exposureLevel(e Exposure) (string, []questionnaire.Text) {
 	for _, m := range e.Materials {
 		switch m.Concentration {
 		case exposureLevelHigh:
+			hhi := questionnaire.Grouped(m.HHI)
 			high = append(high, t(
-				m.Label.JA+"の調達先が集中しています（HHI "+itoa(m.HHI)+"、"+m.TopCountry+" "+ftoa(m.TopShare)+"%）",
-				m.Label.EN+" supply is concentrated (HHI "+itoa(m.HHI)+", "+m.TopCountry+" "+ftoa(m.TopShare)+"%)"))
+				m.Label.JA+"の調達先が集中しています（HHI "+hhi+"、"+questionnaire.CountryName(m.TopCountry, "ja")+" "+ftoa(m.TopShare)+"%）",
+				m.Label.EN+" supply is concentrated (HHI "+hhi+", "+questionnaire.CountryName(m.TopCountry, "en")+" "+ftoa(m.TopShare)+"%)"))
 		case "moderate":
+			hhi := questionnaire.Grouped(m.HHI)
 			medium = append(medium, t(
-				m.Label.JA+"の調達先がやや集中しています（HHI "+itoa(m.HHI)+"）",
-				m.Label.EN+" supply is moderately concentrated (HHI "+itoa(m.HHI)+")"))
+				m.Label.JA+"の調達先がやや集中しています（HHI "+hhi+"）",
+				m.Label.EN+" supply is moderately concentrated (HHI "+hhi+")"))
 		}
 	}
 	china := func(p *float64, ja, en string) {
