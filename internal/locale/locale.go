@@ -63,6 +63,15 @@ func Both(key string, pairs ...any) (ja, en string) {
 	return Get("ja", key, pairs...), Get("en", key, pairs...)
 }
 
+// Label returns the text of a value under a prefix ("label.exposure." and "high"), or the value
+// itself when the catalogue has no text for it.
+func Label(lang, prefix, value string) string {
+	if s := Get(lang, prefix+value); s != prefix+value {
+		return s
+	}
+	return value
+}
+
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // placeholders lists the {names} a text uses.

@@ -208,7 +208,7 @@ func (d *doc) cover() {
 		[2]string{d.tr("report.date"), d.in.Date.Format("2006-01-02")},
 		[2]string{d.tr("report.questionnaire"), fmt.Sprintf(d.tr("report.questionnaire_version"), d.t(d.in.Questionnaire.Title), d.in.Questionnaire.Version)},
 		[2]string{d.tr("report.scoring_rules"), fmt.Sprintf("%s %d", d.tr("report.scoring_version_word"), s.ScoringVersion)},
-		[2]string{d.tr("report.size_band"), d.t(bandNames[s.SizeBand])},
+		[2]string{d.tr("report.size_band"), locale.Label(d.lang, "label.band.", s.SizeBand)},
 	)
 	for _, r := range rows {
 		d.SetFont(fontName, "", 10)
@@ -358,7 +358,7 @@ func (d *doc) exposurePage() {
 	d.heading(d.tr("report.2_exposure"))
 	d.para(d.tr("report.exposure_is_kept_apart"), 9.5, 5.2, 0, black)
 	d.Ln(1)
-	d.para(fmt.Sprintf(d.tr("report.overall_exposure"), d.t(levelNames[e.Level])), 12, 7, 0, navy)
+	d.para(fmt.Sprintf(d.tr("report.overall_exposure"), locale.Label(d.lang, "label.exposure.", e.Level)), 12, 7, 0, navy)
 	for _, r := range e.Reasons {
 		d.para(d.tr("report.bullet")+d.t(r), 9.5, 5.2, 3, black)
 	}
@@ -381,7 +381,7 @@ func (d *doc) exposurePage() {
 		for _, m := range e.Materials {
 			d.ensure(7)
 			d.SetX(marginL)
-			vals := []string{d.t(m.Label), questionnaire.CountryName(m.TopCountry, d.lang), fmt.Sprintf("%g%%", m.TopShare), questionnaire.Grouped(m.HHI), d.t(concentrationNames[m.Concentration]), fmt.Sprintf("%g%%", m.ChinaShare)}
+			vals := []string{d.t(m.Label), questionnaire.CountryName(m.TopCountry, d.lang), fmt.Sprintf("%g%%", m.TopShare), questionnaire.Grouped(m.HHI), locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)}
 			for i, c := range cols {
 				v := vals[i]
 				if i == 0 {
@@ -454,7 +454,7 @@ func (d *doc) meta(it checklist.ItemResult, indent float64) {
 	d.CellFormat(d.GetStringWidth(p)+4, 5, p, "", 0, "L", false, 0, "")
 	d.color(grey)
 	rest := fmt.Sprintf(d.tr("report.owner_horizon_days_effort"),
-		d.t(it.OwnerLabel), it.Horizon, it.Effort, d.t(checklist.TierLabel(it.Tier)), d.t(it.AreaLabel))
+		d.t(it.OwnerLabel), it.Horizon, locale.Label(d.lang, "label.effort.", it.Effort), d.t(checklist.TierLabel(it.Tier)), d.t(it.AreaLabel))
 	d.CellFormat(contentW-indent-d.GetStringWidth(p)-4, 5, rest, "", 1, "L", false, 0, "")
 }
 
@@ -481,7 +481,7 @@ func (d *doc) progress() {
 		d.CellFormat(cols[i], 7, h, "B", 0, align, true, 0, "")
 	}
 	d.Ln(-1)
-	rows := append([]scoring.DomainProgress{{Title: questionnaire.Text{JA: "総合", EN: "Overall"}, Change: p.Overall}}, p.Domains...)
+	rows := append([]scoring.DomainProgress{{Title: text("report.overall"), Change: p.Overall}}, p.Domains...)
 	for _, r := range rows {
 		d.SetX(marginL)
 		d.color(black)
@@ -600,21 +600,11 @@ func (d *doc) methodology() {
 }
 
 var methodText = [][2]questionnaire.Text{
-	{{JA: "分野別スコア", EN: "Scores by domain"}, {
-		JA: "実践を問う質問は0（未着手）〜4（見直し・改善）の5段階で回答します。各質問には重要度（必須・重要・推奨、重み3・2・1）があり、企業規模や貴社の状況によって変わる場合があります。分野のスコアは、該当する質問について「重み×得点」の合計を「重み×満点」の合計で割り、100倍したものです。「該当しない」と回答した質問や表示されなかった質問は分子・分母の両方から除き、「わからない」は0点として扱い、確認事項としてチェックリストに加えます。重みの40%超が該当しない分野は、スコアを表示しません。総合スコアは分野別スコアの平均です。",
-		EN: "Practice questions are answered on a five-step scale from 0 (not started) to 4 (reviewed and improved). Each question has a tier — essential, important or recommended, weighted 3, 2 and 1 — which can depend on your size and situation. A domain's score is the sum of weight × points over the applicable questions, divided by the sum of weight × maximum, times 100. Questions answered \"not applicable\" or not shown leave both sums; \"don't know\" scores 0 and becomes a task to find out. A domain with more than 40% of its weight not applicable shows no score. The overall score is the mean of the domain scores."}},
-	{{JA: "成熟度レベル", EN: "Maturity level"}, {
-		JA: "総合スコアから1〜5のレベルを決めます。ただし、必須の取組に0点のものがある間は、レベル2までとします。",
-		EN: "The level, 1 to 5, follows from the overall score; while any essential practice scores 0, it is held at 2."}},
-	{{JA: "企業規模", EN: "Size band"}, {
-		JA: "中小企業基本法第2条の基準（業種ごとの資本金・常時使用する従業員数）により、小規模企業者・中小企業・大企業に区分します。",
-		EN: "Small-scale, SME or large firm, by the SME Basic Act, Article 2 (paid-in capital and regular employees by industry)."}},
-	{{JA: "比較", EN: "Benchmark"}, {
-		JA: "同じ調査票の版に回答して提出した企業のうち、同じ規模×業種、同じ規模、全企業の順に、比較対象が一定数以上そろう最初の集団の中で順位（パーセンタイル）を示します。各企業は最新の回答だけを数え、貴社自身は含めません。そろわない場合は、公表調査（日本商工会議所2023年、KPMG 2024年、中小企業白書2025年、JETRO 2023年）と比べます。",
-		EN: "Among firms that submitted the same questionnaire version, your percentile is shown in the first of these groups with enough firms: same size and sector, same size, all firms. Each firm counts once, with its latest answers, and you are not your own peer. Otherwise you are compared with published surveys (JCCI 2023, KPMG 2024, SME White Paper 2025, JETRO 2023)."}},
-	{{JA: "チェックリスト", EN: "Checklist"}, {
-		JA: "各項目の状況は回答から決まります。優先度は、未実施か一部実施か、項目の重要度、貴社のエクスポージャー（重要物資の調達先の集中、中国への依存、リスト規制品の輸出など）から決め、その理由を各項目に示しています。",
-		EN: "Each item's status follows from your answers. Its priority comes from the gap (to do or partly done), the item's tier and your exposure (concentrated supply of a critical material, dependence on China, exports of list-controlled items and so on); each item gives its reason."}},
+	{text("report.method_scores_by_domain"), text("report.method_practice_questions_are_answered")},
+	{text("report.method_maturity_level"), text("report.method_the_level_1_to")},
+	{text("report.method_size_band"), text("report.method_small_scale_sme_or")},
+	{text("report.method_benchmark"), text("report.method_among_firms_that_submitted")},
+	{text("report.method_checklist"), text("report.method_each_item_s_status")},
 }
 
 func scoreText(v *float64, lang string) string {
@@ -623,18 +613,3 @@ func scoreText(v *float64, lang string) string {
 	}
 	return fmt.Sprintf("%.1f", *v)
 }
-
-// Labels of the size bands, exposure levels and supply concentrations.
-var (
-	bandNames = map[string]questionnaire.Text{
-		scoring.BandSmallScale: {JA: "小規模企業者", EN: "Small-scale enterprise"},
-		scoring.BandSME:        {JA: "中小企業", EN: "SME"},
-		scoring.BandLarge:      {JA: "大企業", EN: "Large firm"},
-	}
-	levelNames = map[string]questionnaire.Text{
-		"high": {JA: "高い", EN: "High"}, "medium": {JA: "中程度", EN: "Medium"}, "low": {JA: "低い", EN: "Low"},
-	}
-	concentrationNames = map[string]questionnaire.Text{
-		"high": {JA: "高", EN: "High"}, "moderate": {JA: "中", EN: "Moderate"}, "low": {JA: "低", EN: "Low"},
-	}
-)

@@ -92,7 +92,7 @@ func TestReportContent(t *testing.T) {
 					want = append(want, questionnaire.Grouped(m.HHI), questionnaire.CountryName(m.TopCountry, lang))
 				}
 				if lang == "ja" {
-					want = append(want, "経済安全保障対応力レポート", "株式会社テスト製作所", "最初の一歩", "分野別スコア", "特定重要物資", "対応チェックリスト", "方法と出典", "中小企業基本法")
+					want = append(want, "経済安全保障対応力レポート", "株式会社テスト製作所", "最初の一歩", "分野別スコア", "特定重要物資", "対応チェックリスト", "方法と出典", "中小企業基本法", "手間:")
 				} else {
 					want = append(want, "Economic-SecurityReadinessReport", "Firststeps", "Scoresbydomain", "Economic-securitychecklist", "Methodandsources")
 				}

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/esready/esready/internal/locale"
+	"github.com/esready/esready/internal/questionnaire"
 )
 
 // Kinsoku shori, the Japanese line-breaking rules: no line starts with closing punctuation or a
@@ -116,4 +119,10 @@ func wrapParagraph(para string, width float64, widthOf func(string) float64) []s
 func isRune(t, set string) bool {
 	r, size := utf8.DecodeRuneInString(t)
 	return size == len(t) && strings.ContainsRune(set, r)
+}
+
+// text is the catalogue's text of key (internal/locale) in both languages.
+func text(key string) questionnaire.Text {
+	ja, en := locale.Both(key)
+	return questionnaire.Text{JA: ja, EN: en}
 }

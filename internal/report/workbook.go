@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/esready/esready/internal/checklist"
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -35,23 +36,23 @@ type column struct {
 }
 
 var workbookColumns = []column{
-	{questionnaire.Text{JA: "No.", EN: "No."}, 5},
-	{questionnaire.Text{JA: "分野", EN: "Domain"}, 16},
-	{questionnaire.Text{JA: "経営ガイドラインの区分", EN: "METI guideline area"}, 14},
-	{questionnaire.Text{JA: "項目", EN: "Item"}, 28},
-	{questionnaire.Text{JA: "取組内容", EN: "Action"}, 50},
-	{questionnaire.Text{JA: "状況", EN: "Status"}, 11},
-	{questionnaire.Text{JA: "優先度", EN: "Priority"}, 9},
-	{questionnaire.Text{JA: "優先度の理由", EN: "Why this priority"}, 36},
-	{questionnaire.Text{JA: "重要度", EN: "Tier"}, 10},
-	{questionnaire.Text{JA: "担当", EN: "Owner"}, 14},
-	{questionnaire.Text{JA: "目安(日)", EN: "Horizon (days)"}, 9},
-	{questionnaire.Text{JA: "期限", EN: "Due date"}, 12},
-	{questionnaire.Text{JA: "工数", EN: "Effort"}, 7},
-	{questionnaire.Text{JA: "完了の証跡", EN: "Evidence of completion"}, 32},
-	{questionnaire.Text{JA: "根拠・参考", EN: "References"}, 32},
-	{questionnaire.Text{JA: "最初の一歩", EN: "First step"}, 9},
-	{questionnaire.Text{JA: "メモ", EN: "Notes"}, 30},
+	{text("workbook.no"), 5},
+	{text("workbook.domain"), 16},
+	{text("workbook.meti_guideline_area"), 14},
+	{text("workbook.item"), 28},
+	{text("workbook.action"), 50},
+	{text("workbook.status"), 11},
+	{text("workbook.priority"), 9},
+	{text("workbook.why_this_priority"), 36},
+	{text("workbook.tier"), 10},
+	{text("workbook.owner"), 14},
+	{text("workbook.horizon_days"), 9},
+	{text("workbook.due_date"), 12},
+	{text("workbook.effort"), 7},
+	{text("workbook.evidence_of_completion"), 32},
+	{text("workbook.references"), 32},
+	{text("workbook.first_step"), 9},
+	{text("workbook.notes"), 30},
 }
 
 // Workbook writes the checklist as an XLSX workbook: one row per item, a header row with filters,
@@ -62,7 +63,7 @@ func Workbook(w io.Writer, in WorkbookInput) error {
 	f := excelize.NewFile()
 	defer f.Close()
 
-	sheet := t(questionnaire.Text{JA: "チェックリスト", EN: "Checklist"})
+	sheet := t(text("workbook.checklist"))
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -128,14 +129,14 @@ func Workbook(w io.Writer, in WorkbookInput) error {
 		}
 		title := t(it.Title)
 		if it.FindOut {
-			title = t(questionnaire.Text{JA: "【確認】", EN: "[Find out] "}) + title
+			title = t(text("workbook.find_out")) + title
 		}
 		mark := ""
 		if first[it.ID] {
 			mark = "★"
 		}
 		values := []any{i + 1, t(titles[it.Domain]), t(it.AreaLabel), title, t(it.Action), status, priority, reason,
-			t(checklist.TierLabel(it.Tier)), t(it.OwnerLabel), it.Horizon, due, it.Effort, t(it.Evidence),
+			t(checklist.TierLabel(it.Tier)), t(it.OwnerLabel), it.Horizon, due, locale.Label(lang, "label.effort.", it.Effort), t(it.Evidence),
 			strings.Join(it.References, "; "), mark, ""}
 		cell := fmt.Sprintf("A%d", row)
 		if err := f.SetSheetRow(sheet, cell, &values); err != nil {
@@ -187,7 +188,7 @@ func Workbook(w io.Writer, in WorkbookInput) error {
 	}
 	created := in.Date.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   t(questionnaire.Text{JA: "経済安全保障 対応チェックリスト", EN: "Economic-security action checklist"}),
+		Title:   t(text("workbook.economic_security_action_checklist")),
 		Creator: "esready", Created: created, Modified: created, Language: lang,
 	}); err != nil {
 		return err
@@ -199,38 +200,34 @@ func Workbook(w io.Writer, in WorkbookInput) error {
 // summarySheet adds the firm's headline figures and a legend.
 func summarySheet(f *excelize.File, in WorkbookInput) error {
 	t := func(x questionnaire.Text) string { return x.In(in.Lang) }
-	sheet := t(questionnaire.Text{JA: "概要", EN: "Summary"})
+	sheet := t(text("workbook.summary"))
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
 	rows := [][]any{
-		{t(questionnaire.Text{JA: "経済安全保障 対応チェックリスト", EN: "Economic-security action checklist"})},
-		{t(questionnaire.Text{JA: "調査票", EN: "Questionnaire"}), fmt.Sprintf("%s v%d", t(in.Questionnaire.Title), in.Questionnaire.Version)},
+		{t(text("workbook.economic_security_action_checklist"))},
+		{t(text("workbook.questionnaire")), fmt.Sprintf("%s v%d", t(in.Questionnaire.Title), in.Questionnaire.Version)},
 	}
 	if in.Blank {
-		rows = append(rows, []any{t(questionnaire.Text{
-			JA: "回答前の白紙のチェックリストです。各項目の状況欄に、実施済み・一部実施・未実施・該当なしを記入してください。",
-			EN: "A blank checklist: mark each item done, partly done, to do or not applicable in the status column."})})
+		rows = append(rows, []any{t(text("workbook.blank_note"))})
 	}
 	if s := in.Score; s != nil && !in.Blank {
-		score := t(questionnaire.Text{JA: "対象不足", EN: "insufficient coverage"})
+		score := t(text("workbook.insufficient_coverage"))
 		if s.Overall.Score != nil {
 			score = fmt.Sprintf("%.1f / 100", *s.Overall.Score)
 		}
 		rows = append(rows,
-			[]any{t(questionnaire.Text{JA: "作成日", EN: "Date"}), in.Date.Format("2006-01-02")},
-			[]any{t(questionnaire.Text{JA: "総合スコア", EN: "Overall score"}), score},
-			[]any{t(questionnaire.Text{JA: "成熟度レベル", EN: "Maturity level"}), fmt.Sprintf("%d — %s", s.Overall.Level, t(scoring.Levels[s.Overall.Level-1].Name))},
-			[]any{t(questionnaire.Text{JA: "企業規模", EN: "Size band"}), t(s.Size.Rule)},
-			[]any{t(questionnaire.Text{JA: "エクスポージャー", EN: "Exposure"}), s.Exposure.Level},
+			[]any{t(text("workbook.date")), in.Date.Format("2006-01-02")},
+			[]any{t(text("workbook.overall_score")), score},
+			[]any{t(text("workbook.maturity_level")), fmt.Sprintf("%d — %s", s.Overall.Level, t(scoring.Levels[s.Overall.Level-1].Name))},
+			[]any{t(text("workbook.size_band")), t(s.Size.Rule)},
+			[]any{t(text("workbook.exposure")), locale.Label(in.Lang, "label.exposure.", s.Exposure.Level)},
 		)
 		for _, st := range []string{checklist.StatusTodo, checklist.StatusPartial, checklist.StatusDone, checklist.StatusNA} {
 			rows = append(rows, []any{t(checklist.StatusLabel(st)), in.Checklist.Counts[st]})
 		}
 	}
-	rows = append(rows, []any{}, []any{t(questionnaire.Text{
-		JA: "優先度は、取組の不足の大きさ、項目の重要度（企業規模により変わります）、貴社のエクスポージャーから決まります。「最初の一歩」（★）は、必須項目を先に、次に優先度、工数の少ない順に最大5項目を選んだものです。",
-		EN: "Priority comes from the size of the gap, the item's tier (which can depend on firm size) and your exposure. First steps (★) are essential items first, then by priority, then by effort, five at most."})})
+	rows = append(rows, []any{}, []any{t(text("workbook.priority_note"))})
 	for i, r := range rows {
 		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
 			return err

@@ -104,6 +104,9 @@ func TestWorkbook(t *testing.T) {
 		if first[it.Title.JA] != (len(row) > 15 && row[15] == "★") {
 			t.Errorf("row %d: first-step mark wrong", i+1)
 		}
+		if effort := map[string]string{"S": "小", "M": "中", "L": "大"}[it.Effort]; len(row) < 13 || row[12] != effort {
+			t.Errorf("row %d: effort %v, want %s (手間 in Japanese, not %s)", i+1, row[12:13], effort, it.Effort)
+		}
 	}
 	// Ready to filter: an autofilter over the table, and drop-downs for status and priority.
 	dvs, err := x.GetDataValidations("チェックリスト")
@@ -122,6 +125,12 @@ func TestWorkbook(t *testing.T) {
 	summary, _ := x.GetRows("概要")
 	if !strings.Contains(flatten(summary), "53.2 / 100") {
 		t.Errorf("summary lacks the score: %v", summary)
+	}
+	if want := map[string]string{"high": "高い", "medium": "中程度", "low": "低い"}[s.Exposure.Level]; !strings.Contains(flatten(summary), want) || strings.Contains(flatten(summary), s.Exposure.Level) {
+		t.Errorf("summary shows the exposure level %q untranslated or not at all (want %s): %v", s.Exposure.Level, want, summary)
+	}
+	if !strings.Contains(header, "手間") {
+		t.Errorf("header says effort as 工数, not 手間: %s", header)
 	}
 }
 
