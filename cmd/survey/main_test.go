@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -245,5 +246,32 @@ func TestChecklistCommand(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"survey", "checklist", "--blank"}, func(string) string { return "" }, io.Discard, io.Discard); code == 0 {
 		t.Error("no -o accepted")
+	}
+}
+
+// TestScoreOutputSpeaksToPeople: the readable result names questions by their text, never by id,
+// and says the exposure level in the reader's language.
+func TestScoreOutputSpeaksToPeople(t *testing.T) {
+	_, c, err := configured(func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := c.defs.Latest("esr")
+	for _, file := range []string{"small-sme", "mid-exporter", "large-firm"} {
+		for _, lang := range []string{"ja", "en"} {
+			var stdout strings.Builder
+			if code := run(context.Background(), []string{"survey", "score", "../../examples/answers/" + file + ".json", "--lang", lang}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
+				t.Fatalf("%s %s: exit %d", file, lang, code)
+			}
+			out := stdout.String()
+			for _, q := range def.Questions() {
+				if regexp.MustCompile(`\b` + q.ID + `\b`).MatchString(out) {
+					t.Errorf("%s %s: the output prints the question id %s", file, lang, q.ID)
+				}
+			}
+			if m := regexp.MustCompile(`(?m)^(エクスポージャー|Exposure): (.*)$`).FindStringSubmatch(out); m == nil || slices.Contains([]string{"high", "medium", "low"}, m[2]) {
+				t.Errorf("%s %s: exposure line %q", file, lang, m)
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/esready/esready/internal/checklist"
 	"github.com/esready/esready/internal/config"
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -66,7 +67,7 @@ func scoreFile(args []string, getenv func(string) string, stdout, stderr io.Writ
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	printResult(stdout, out, *lang)
+	printResult(stdout, def, out, *lang)
 	return nil
 }
 
@@ -86,67 +87,86 @@ func loadBaselines(cfg config.Config, defs *questionnaire.Registry) ([]scoring.B
 	return scoring.ParseBaselines(data, "benchmarks/published.yaml", def)
 }
 
-// printResult writes the result as a readable table.
-func printResult(w io.Writer, out scored, lang string) {
+// printResult writes the result as a readable table, every word from the locale catalogue and
+// questions by their text, never by id.
+func printResult(w io.Writer, def *questionnaire.Definition, out scored, lang string) {
 	r := out.Result
-	ja := lang == "ja"
-	pick := func(jaText, en string) string {
-		if ja {
-			return jaText
-		}
-		return en
-	}
+	tr := func(key string) string { return locale.Get(lang, key) }
 	num := func(f *float64) string {
 		if f == nil {
-			return pick("対象不足", "insufficient coverage")
+			return tr("cli.insufficient_coverage")
 		}
 		return fmt.Sprintf("%.1f", *f)
 	}
 	level := scoring.Levels[r.Overall.Level-1]
-	fmt.Fprintf(w, "%s: %s\n", pick("企業規模", "Size band"), r.Size.Rule.In(lang))
-	fmt.Fprintf(w, "%s: %s / 100 — %s %d「%s」", pick("総合スコア", "Overall"), num(r.Overall.Score), pick("レベル", "level"), r.Overall.Level, level.Name.In(lang))
+	fmt.Fprintf(w, "%s: %s\n", tr("cli.size_band"), r.Size.Rule.In(lang))
+	fmt.Fprintf(w, tr("cli.overall"), num(r.Overall.Score), r.Overall.Level, level.Name.In(lang))
 	if r.Overall.Capped {
-		fmt.Fprintf(w, pick("（必須項目が0点のためレベル%dが上限: %s）", " (held at level %d while essential items score 0: %s)"), scoring.CapLevel, strings.Join(r.Overall.CappedBy, ", "))
+		fmt.Fprintf(w, tr("cli.capped"), scoring.CapLevel, questionTexts(def, r.Overall.CappedBy, lang))
 	}
 	fmt.Fprintf(w, "\n  %s\n\n", r.Overall.Description.In(lang))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, pick("分野\tスコア\tカバー率\t得点/満点", "Domain\tScore\tCoverage\tPoints/max"))
+	fmt.Fprintln(tw, tr("cli.domain_header"))
 	for _, d := range r.Domains {
 		fmt.Fprintf(tw, "%s\t%s\t%.0f%%\t%g/%g\n", d.Title.In(lang), num(d.Score), 100*d.Coverage, d.Points, d.MaxPoints)
 	}
 	tw.Flush()
-
-	fmt.Fprintf(w, "\n%s: %s\n", pick("エクスポージャー", "Exposure"), r.Exposure.Level)
-	for _, reason := range r.Exposure.Reasons {
-		fmt.Fprintf(w, "  - %s\n", reason.In(lang))
-	}
-	if len(r.Exposure.Materials) > 0 {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, pick("  品目\tHHI\t最大の調達国\tシェア", "  Material\tHHI\tTop country\tShare"))
-		for _, m := range r.Exposure.Materials {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), questionnaire.CountryName(m.TopCountry, lang), m.TopShare)
-		}
-		tw.Flush()
-	}
+	printExposure(w, r.Exposure, lang)
 	if r.Benchmark != nil && len(r.Benchmark.Published) > 0 {
-		fmt.Fprintf(w, "\n%s\n", pick("公表調査との比較", "Compared with published surveys"))
+		fmt.Fprintf(w, "\n%s\n", tr("cli.published"))
 		for _, c := range r.Benchmark.Published {
 			fmt.Fprintf(w, "  - %s [%s]\n", c.Text.In(lang), c.Source)
 		}
 	}
 	if len(r.FindOut) > 0 {
-		fmt.Fprintf(w, "\n%s: %s\n", pick("確認が必要な項目（わからない）", "To find out (don't know)"), strings.Join(r.FindOut, ", "))
+		fmt.Fprintf(w, "\n%s\n", tr("cli.find_out"))
+		for _, id := range r.FindOut {
+			fmt.Fprintf(w, "  - %s\n", questionTexts(def, []string{id}, lang))
+		}
 	}
 	if c := out.Checklist; c != nil {
-		fmt.Fprintf(w, "\n%s\n", pick("最初の一歩", "First steps"))
-		for i, it := range c.FirstSteps {
-			fmt.Fprintf(w, "  %d. [%s] %s — %s\n     %s\n", i+1, checklist.PriorityLabel(it.Priority).In(lang), it.Title.In(lang), it.OwnerLabel.In(lang), it.Reason.In(lang))
-		}
-		fmt.Fprintf(w, "\n%s: %s %d, %s %d, %s %d, %s %d\n", pick("チェックリスト", "Checklist"),
-			checklist.StatusLabel(checklist.StatusTodo).In(lang), c.Counts[checklist.StatusTodo],
-			checklist.StatusLabel(checklist.StatusPartial).In(lang), c.Counts[checklist.StatusPartial],
-			checklist.StatusLabel(checklist.StatusDone).In(lang), c.Counts[checklist.StatusDone],
-			checklist.StatusLabel(checklist.StatusNA).In(lang), c.Counts[checklist.StatusNA])
+		printChecklist(w, c, lang)
 	}
+}
+
+func printExposure(w io.Writer, e scoring.Exposure, lang string) {
+	fmt.Fprintf(w, "\n%s: %s\n", locale.Get(lang, "cli.exposure"), locale.Label(lang, "label.exposure.", e.Level))
+	for _, reason := range e.Reasons {
+		fmt.Fprintf(w, "  - %s\n", reason.In(lang))
+	}
+	if len(e.Materials) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, locale.Get(lang, "cli.material_header"))
+	for _, m := range e.Materials {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), questionnaire.CountryName(m.TopCountry, lang), m.TopShare)
+	}
+	tw.Flush()
+}
+
+func printChecklist(w io.Writer, c *checklist.Result, lang string) {
+	fmt.Fprintf(w, "\n%s\n", locale.Get(lang, "cli.first_steps"))
+	for i, it := range c.FirstSteps {
+		fmt.Fprintf(w, "  %d. [%s] %s — %s\n     %s\n", i+1, checklist.PriorityLabel(it.Priority).In(lang), it.Title.In(lang), it.OwnerLabel.In(lang), it.Reason.In(lang))
+	}
+	fmt.Fprintf(w, "\n%s: %s %d, %s %d, %s %d, %s %d\n", locale.Get(lang, "cli.checklist"),
+		checklist.StatusLabel(checklist.StatusTodo).In(lang), c.Counts[checklist.StatusTodo],
+		checklist.StatusLabel(checklist.StatusPartial).In(lang), c.Counts[checklist.StatusPartial],
+		checklist.StatusLabel(checklist.StatusDone).In(lang), c.Counts[checklist.StatusDone],
+		checklist.StatusLabel(checklist.StatusNA).In(lang), c.Counts[checklist.StatusNA])
+}
+
+// questionTexts names questions by their text (a person does not know ids), joined.
+func questionTexts(def *questionnaire.Definition, ids []string, lang string) string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if q, ok := def.Question(id); ok {
+			out = append(out, q.Text.In(lang))
+		} else {
+			out = append(out, id)
+		}
+	}
+	return strings.Join(out, locale.Get(lang, "cli.list_separator"))
 }
