@@ -94,14 +94,14 @@ func mutate(def *questionnaire.Definition, base questionnaire.Answers, rng *rand
 			}
 		}
 	}
-	try(scoring.QEmployees, employeeCounts[rng.IntN(len(employeeCounts))])
-	try(scoring.QCapital, capitals[rng.IntN(len(capitals))])
+	try(def.RoleID(questionnaire.RoleEmployees), employeeCounts[rng.IntN(len(employeeCounts))])
+	try(def.RoleID(questionnaire.RoleCapital), capitals[rng.IntN(len(capitals))])
 	for _, q := range def.Questions() {
 		if _, answered := a[q.ID]; !answered {
 			continue
 		}
 		switch {
-		case q.ID == scoring.QIndustry || q.ID == scoring.QPrefecture:
+		case q.Role == questionnaire.RoleIndustry || q.Role == questionnaire.RolePrefecture:
 			try(q.ID, q.Options[rng.IntN(len(q.Options))].ID)
 		case q.Type == questionnaire.TypeScale && rng.Float64() < 0.5:
 			try(q.ID, float64(rng.IntN(questionnaire.ScaleMax+1)))

@@ -34,7 +34,8 @@ type Definition struct {
 	// File is the file the definition was loaded from, for error messages.
 	File string `yaml:"-" json:"-"`
 
-	byID map[string]*Question
+	byID   map[string]*Question
+	byRole map[string]*Question
 }
 
 // Section groups questions. A section with a Domain is a scored readiness domain; the firm
@@ -76,8 +77,12 @@ const ScaleMax = 4
 
 // Question is one question of a section.
 type Question struct {
-	ID       string   `yaml:"id" json:"id"`
-	Type     string   `yaml:"type" json:"type"`
+	ID   string `yaml:"id" json:"id"`
+	Type string `yaml:"type" json:"type"`
+	// Role says what the scoring reads from a profile question (roles.go). It stays out of the
+	// content hash, so that naming the roles of esr v1's questions, which the scoring used to
+	// read by id, leaves the hash stored with v1's assessments unchanged.
+	Role     string   `yaml:"role,omitempty" json:"-"`
 	Text     Text     `yaml:"text" json:"text"`
 	Help     Text     `yaml:"help,omitempty" json:"help,omitzero"`
 	Required bool     `yaml:"required,omitempty" json:"required,omitempty"`

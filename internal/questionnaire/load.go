@@ -143,6 +143,7 @@ func (d *Definition) check() Problems {
 			add(q.ID, "%s", m)
 		}
 	}
+	d.checkRoles(add)
 	if cyc := d.showIfCycle(); cyc != nil {
 		add(cyc[0], "show_if rules form a cycle: %s", strings.Join(cyc, " → "))
 	}

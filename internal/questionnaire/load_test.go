@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/esready/esready/configs"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -77,6 +78,9 @@ func TestDefinitionProblems(t *testing.T) {
 		{"two forms in one condition", "        type: scale\n", "        type: scale\n        show_if: {question: a, op: answered, size_band: [sme]}\n", "b", "exactly one of"},
 		{"unknown key", "        type: scale\n", "        type: scale\n        colour: red\n", "", "field colour not found"},
 		{"tier outside domain", "    domain: governance\n", "", "b", "section has no domain"},
+		{"unknown role", "        type: single\n", "        type: single\n        role: turnover\n", "a", `role "turnover" is not one of`},
+		{"role of the wrong type", "        type: scale\n", "        type: scale\n        role: employees\n", "b", `role "employees" needs a question of type number, not scale`},
+		{"role without the options scoring reads", "        type: single\n", "        type: single\n        role: fdi_sector\n", "a", `role "fdi_sector" needs an option "core"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +103,34 @@ func TestDefinitionProblems(t *testing.T) {
 			}
 			t.Errorf("no problem for question %q containing %q; got:\n%v", tt.question, tt.want, err)
 		})
+	}
+}
+
+func TestRolePlayedTwice(t *testing.T) {
+	src := strings.Replace(base, "        type: single\n", "        type: single\n        role: industry\n", 1)
+	src = strings.Replace(src, "sources: [METI 2024c]\n", "sources: [METI 2024c]\n      - id: c\n        type: single\n        role: industry\n        text: {ja: \"問C\", en: \"Question C\"}\n        options: [{id: x, label: {ja: \"x\", en: \"x\"}}]\n        sources: [JCCI 2023]\n", 1)
+	_, err := questionnaire.Parse([]byte(src), "twice.yaml")
+	if err == nil || !strings.Contains(err.Error(), `role "industry" is already played by a`) {
+		t.Fatalf("two questions with one role: %v", err)
+	}
+}
+
+// TestShippedRoles: the shipped questionnaire names the question of every role the scoring
+// reads, so nothing in internal/scoring depends on a question id.
+func TestShippedRoles(t *testing.T) {
+	defs, err := questionnaire.Load(configs.Embedded(), "questionnaires")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, def := range defs.All() {
+		for _, role := range []string{questionnaire.RoleIndustry, questionnaire.RoleEmployees, questionnaire.RoleCapital,
+			questionnaire.RolePrefecture, questionnaire.RoleCriticalMaterials, questionnaire.RoleMaterialShares,
+			questionnaire.RoleChinaSales, questionnaire.RoleChinaProcurement, questionnaire.RoleControlledItems,
+			questionnaire.RoleUSOrigin, questionnaire.RoleFDISector, questionnaire.RoleCriticalInfra} {
+			if def.RoleID(role) == "" {
+				t.Errorf("%s v%d: no question plays the role %s", def.ID, def.Version, role)
+			}
+		}
 	}
 }
 

@@ -7,20 +7,9 @@ import (
 	"github.com/esready/esready/internal/questionnaire"
 )
 
-// The profile questions the exposure profile and the size band read (questionnaire esr).
+// Thresholds of the exposure profile. The profile questions it reads are found by their role
+// in the definition (questionnaire.Role…), never by id.
 const (
-	QIndustry           = "prof_industry"
-	QEmployees          = "prof_employees"
-	QCapital            = "prof_capital_million_yen"
-	QPrefecture         = "prof_prefecture"
-	QMaterials          = "prof_critical_materials"
-	QMaterialShares     = "prof_material_shares"
-	QChinaSales         = "prof_china_sales_share"
-	QChinaProcurement   = "prof_china_procurement_share"
-	QControlledItems    = "prof_controlled_items"
-	QUSOrigin           = "prof_us_origin"
-	QFDISector          = "prof_fdi_sector"
-	QCriticalInfra      = "prof_critical_infra"
 	HHIHigh             = 5000 // a supply concentrated at least like one country with ~71% (DOMAIN.md)
 	HHIModerate         = 2500
 	ChinaShareHigh      = 50.0
@@ -95,10 +84,10 @@ func concentration(hhi int) string {
 func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 	e := Exposure{Materials: []Material{}, Reasons: []questionnaire.Text{}}
 	var labels *questionnaire.Question
-	if q, ok := def.Question(QMaterials); ok {
+	if q, ok := def.RoleQuestion(questionnaire.RoleCriticalMaterials); ok {
 		labels = q
 	}
-	if v, ok := env.Answer(QMaterialShares); ok {
+	if v, ok := env.Answer(def.RoleID(questionnaire.RoleMaterialShares)); ok {
 		items, _ := v.(map[string]any)
 		ids := make([]string, 0, len(items))
 		for id := range items {
@@ -128,26 +117,28 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 			e.Materials = append(e.Materials, m)
 		}
 	}
-	num := func(id string) *float64 {
-		if v, ok := env.Answer(id); ok {
+	num := func(role string) *float64 {
+		if v, ok := env.Answer(def.RoleID(role)); ok {
 			if f, ok := v.(float64); ok {
 				return &f
 			}
 		}
 		return nil
 	}
-	e.ChinaProcurement, e.ChinaSales = num(QChinaProcurement), num(QChinaSales)
-	is := func(id string, values ...string) bool {
-		return questionnaire.Condition{Question: id, Op: questionnaire.OpIn, Values: values}.Holds(env)
+	e.ChinaProcurement, e.ChinaSales = num(questionnaire.RoleChinaProcurement), num(questionnaire.RoleChinaSales)
+	is := func(role string, values ...string) bool {
+		id := def.RoleID(role)
+		return id != "" && questionnaire.Condition{Question: id, Op: questionnaire.OpIn, Values: values}.Holds(env)
 	}
+	const items, usOrigin, fdi, infra = questionnaire.RoleControlledItems, questionnaire.RoleUSOrigin, questionnaire.RoleFDISector, questionnaire.RoleCriticalInfra
 	e.Flags = Flags{
-		ControlledItems:        is(QControlledItems, "yes"),
-		USOrigin:               is(QUSOrigin, "yes"),
-		FDIDesignated:          is(QFDISector, "core", "designated"),
-		FDICore:                is(QFDISector, "core"),
-		CriticalInfraOperator:  is(QCriticalInfra, "operator"),
-		CriticalInfraSupplier:  is(QCriticalInfra, "supplier"),
-		UnknownRegulatoryFacts: is(QControlledItems, "dont_know") || is(QUSOrigin, "dont_know") || is(QFDISector, "dont_know") || is(QCriticalInfra, "dont_know"),
+		ControlledItems:        is(items, "yes"),
+		USOrigin:               is(usOrigin, "yes"),
+		FDIDesignated:          is(fdi, "core", "designated"),
+		FDICore:                is(fdi, "core"),
+		CriticalInfraOperator:  is(infra, "operator"),
+		CriticalInfraSupplier:  is(infra, "supplier"),
+		UnknownRegulatoryFacts: is(items, questionnaire.DontKnow) || is(usOrigin, questionnaire.DontKnow) || is(fdi, questionnaire.DontKnow) || is(infra, questionnaire.DontKnow),
 	}
 	e.Level, e.Reasons = exposureLevel(e)
 	return e

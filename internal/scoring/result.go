@@ -42,15 +42,16 @@ func Score(def *questionnaire.Definition, a questionnaire.Answers) Result {
 		}
 		return nil
 	}
-	size := Classify(str(QIndustry), num(QCapital), num(QEmployees))
+	industry := str(def.RoleID(questionnaire.RoleIndustry))
+	size := Classify(industry, num(def.RoleID(questionnaire.RoleCapital)), num(def.RoleID(questionnaire.RoleEmployees)))
 	env := plain.WithSizeBand(size.Band)
 
 	r := Result{
 		ScoringVersion: Version, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash,
-		Size: size, SizeBand: size.Band, Sector: str(QIndustry), Prefecture: str(QPrefecture),
+		Size: size, SizeBand: size.Band, Sector: industry, Prefecture: str(def.RoleID(questionnaire.RolePrefecture)),
 		Domains: domainReadiness(def, a, env), Exposure: exposure(def, env), FindOut: []string{},
 	}
-	if q, ok := def.Question(QIndustry); ok {
+	if q, ok := def.RoleQuestion(questionnaire.RoleIndustry); ok {
 		if o, ok := q.Option(r.Sector); ok {
 			r.SectorLabel = o.Label
 		}
