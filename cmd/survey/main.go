@@ -212,18 +212,11 @@ func configured(getenv func(string) string, stderr io.Writer) (config.Config, co
 }
 
 // offline scores a validated submission without a database: with no peers, the benchmark is
-// the published figures. The checklist comes with it when the questionnaire version has one.
+// the published figures. It assembles the result as the server does.
 func (c content) offline(def *questionnaire.Definition, a questionnaire.Answers, peerK int) scored {
-	r := scoring.Score(def, a)
-	b := scoring.NewPopulation(nil).Benchmark(r, "", peerK)
-	b.Published = scoring.Compare(c.baselines, def, def.NewEnv(a, r.SizeBand), r.SizeBand)
-	r.Benchmark = &b
-	out := scored{Result: r}
-	if rules, ok := c.checklists.For(def.ID, def.Version); ok {
-		cl := rules.Evaluate(def, a, r)
-		out.Checklist = &cl
-	}
-	return out
+	opts := assessment.Options{PeerK: peerK, Baselines: c.baselines, Checklists: c.checklists}
+	r, cl := opts.Assemble(def, a, scoring.Score(def, a), "", nil)
+	return scored{Result: r, Checklist: cl}
 }
 
 // scored is a result with its checklist, as the API returns it.

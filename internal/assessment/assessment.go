@@ -87,13 +87,11 @@ func (e *ValidationError) Error() string {
 
 // Service runs the lifecycle.
 type Service struct {
-	store      Storer
-	defs       *questionnaire.Registry
-	now        func() time.Time
-	peers      *peerCache
-	baselines  []scoring.Baseline
-	checklists *checklist.Set
-	peerK      int
+	store Storer
+	defs  *questionnaire.Registry
+	now   func() time.Time
+	peers *peerCache
+	opts  Options // with PeerK set
 	// submitted keeps recently submitted assessments: they never change again, and the result,
 	// the report and the workbook are asked for right after the submit.
 	submitted *lru.Cache[string, Assessment]
@@ -115,13 +113,11 @@ type Options struct {
 
 // NewService returns a service; now is the clock (time.Now in production).
 func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time, opts Options) *Service {
-	k := opts.PeerK
-	if k <= 0 {
-		k = scoring.DefaultPeerK
+	if opts.PeerK <= 0 {
+		opts.PeerK = scoring.DefaultPeerK
 	}
 	submitted, _ := lru.New[string, Assessment](submittedCache) // fails only for a size below 1
-	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now), baselines: opts.Baselines,
-		checklists: opts.Checklists, peerK: k, submitted: submitted}
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now), opts: opts, submitted: submitted}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -325,15 +321,12 @@ func (s *Service) Result(ctx context.Context, id, token string) (Outcome, error)
 // outcome completes the stored result of a submitted assessment with what is computed when it
 // is read: the benchmark, the progress since the previous assessment and the checklist.
 func (s *Service) outcome(ctx context.Context, a Assessment, def *questionnaire.Definition) (Outcome, error) {
-	r := *a.Result
 	pop, err := s.peers.population(ctx, a.QuestionnaireID, a.Version)
 	if err != nil {
 		return Outcome{}, err
 	}
-	b := pop.Benchmark(r, a.FirmKey, s.peerK)
-	b.Published = scoring.Compare(s.baselines, def, def.NewEnv(a.Answers, r.SizeBand), r.SizeBand)
-	r.Benchmark = &b
-	o := Outcome{Assessment: a, Definition: def, Score: r}
+	r, cl := s.opts.Assemble(def, a.Answers, *a.Result, a.FirmKey, pop)
+	o := Outcome{Assessment: a, Definition: def, Score: r, Checklist: cl}
 	if a.PreviousID != "" {
 		// The link was made by a respondent who held the previous credential.
 		p, err := s.store.Assessment(ctx, a.PreviousID)
@@ -345,22 +338,38 @@ func (s *Service) outcome(ctx context.Context, a Assessment, def *questionnaire.
 			o.Progress = &pr
 		}
 	}
-	if s.checklists != nil {
-		if rules, ok := s.checklists.For(a.QuestionnaireID, a.Version); ok {
-			c := rules.Evaluate(def, a.Answers, r)
-			o.Checklist = &c
-		}
-	}
 	return o, nil
+}
+
+// Assemble completes a scored result with what is computed when it is read: the standing among
+// pop (nil or empty: the published figures only), the published comparisons and the checklist
+// (nil when the questionnaire version has no rules). The server and the command-line tools both
+// assemble results here, so they never differ.
+func (o Options) Assemble(def *questionnaire.Definition, a questionnaire.Answers, r scoring.Result, firmKey string, pop *scoring.Population) (scoring.Result, *checklist.Result) {
+	if pop == nil {
+		pop = scoring.NewPopulation(nil)
+	}
+	b := pop.Benchmark(r, firmKey, o.PeerK)
+	b.Published = scoring.Compare(o.Baselines, def, def.NewEnv(a, r.SizeBand), r.SizeBand)
+	r.Benchmark = &b
+	if o.Checklists == nil {
+		return r, nil
+	}
+	rules, ok := o.Checklists.For(def.ID, def.Version)
+	if !ok {
+		return r, nil
+	}
+	c := rules.Evaluate(def, a, r)
+	return r, &c
 }
 
 // BlankChecklist returns the checklist of the latest version of a questionnaire with no answers.
 func (s *Service) BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error) {
 	def, ok := s.defs.Latest(questionnaireID)
-	if !ok || s.checklists == nil {
+	if !ok || s.opts.Checklists == nil {
 		return nil, checklist.Result{}, ErrNoQuestionnaire
 	}
-	rules, ok := s.checklists.For(def.ID, def.Version)
+	rules, ok := s.opts.Checklists.For(def.ID, def.Version)
 	if !ok {
 		return nil, checklist.Result{}, ErrNoQuestionnaire
 	}
