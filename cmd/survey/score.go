@@ -141,7 +141,11 @@ func printExposure(w io.Writer, e scoring.Exposure, lang string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, locale.Get(lang, "cli.material_header"))
 	for _, m := range e.Materials {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), questionnaire.CountryName(m.TopCountry, lang), m.TopShare)
+		supplier := "—"
+		if m.TopCountry != "" {
+			supplier = questionnaire.CountryName(m.TopCountry, lang)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), supplier, m.TopShare, m.JapanShare)
 	}
 	tw.Flush()
 }

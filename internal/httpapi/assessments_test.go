@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/esready/esready/internal/scoring"
 )
 
 // call sends a JSON request and decodes the JSON response.
@@ -375,7 +377,7 @@ func TestResult(t *testing.T) {
 	if d := cmp.Diff(sub["overall"], r["overall"]); d != "" {
 		t.Errorf("submit and result disagree on overall: %s", d)
 	}
-	if r["size_band"] != "small_scale" || r["scoring_version"].(float64) != 1 {
+	if r["size_band"] != "small_scale" || r["scoring_version"].(float64) != scoring.Version {
 		t.Errorf("size_band %v scoring_version %v", r["size_band"], r["scoring_version"])
 	}
 	overall := r["overall"].(map[string]any)
@@ -400,7 +402,7 @@ func TestResult(t *testing.T) {
 		t.Errorf("exposure %v", exp["level"])
 	}
 	mat := exp["materials"].([]any)[0].(map[string]any)
-	if mat["id"] != "permanent_magnets" || mat["hhi"].(float64) != 8200 || mat["top_country"] != "CN" || mat["top_share"].(float64) != 90 {
+	if mat["id"] != "permanent_magnets" || mat["hhi"].(float64) != 8100 || mat["top_country"] != "CN" || mat["top_share"].(float64) != 90 {
 		t.Errorf("material %v", mat)
 	}
 	b := r["benchmark"].(map[string]any)
@@ -533,7 +535,7 @@ func TestReassessmentAndReport(t *testing.T) {
 		t.Fatalf("submit: %d %v", status, r)
 	}
 	p, ok := r["progress"].(map[string]any)
-	if !ok || p["previous_id"] != first || p["previous_scoring_version"].(float64) != 1 {
+	if !ok || p["previous_id"] != first || p["previous_scoring_version"].(float64) != scoring.Version {
 		t.Fatalf("progress %v", r["progress"])
 	}
 	overall := p["overall"].(map[string]any)

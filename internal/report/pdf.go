@@ -368,7 +368,8 @@ func (d *doc) exposurePage() {
 			title string
 			w     float64
 			align string
-		}{{d.tr("report.material"), 56, "L"}, {d.tr("report.top_country"), 26, "C"}, {d.tr("report.share"), 18, "R"}, {"HHI", 20, "R"}, {d.tr("report.concentration"), 32, "C"}, {d.tr("report.china"), 22, "R"}}
+		}{{d.tr("report.material"), 46, "L"}, {d.tr("report.top_country"), 34, "C"}, {d.tr("report.share"), 16, "R"}, {d.tr("report.japan_share"), 16, "R"},
+			{"HHI", 18, "R"}, {d.tr("report.concentration"), 24, "C"}, {d.tr("report.china"), 20, "R"}}
 		d.SetFont(fontName, "", 8.5)
 		d.SetFillColor(light[0], light[1], light[2])
 		d.color(navy)
@@ -379,17 +380,25 @@ func (d *doc) exposurePage() {
 		d.Ln(-1)
 		d.color(black)
 		for _, m := range e.Materials {
-			d.ensure(7)
-			d.SetX(marginL)
-			vals := []string{d.t(m.Label), questionnaire.CountryName(m.TopCountry, d.lang), fmt.Sprintf("%g%%", m.TopShare), questionnaire.Grouped(m.HHI), locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)}
-			for i, c := range cols {
-				v := vals[i]
-				if i == 0 {
-					if ls := d.lines(v, 8.5, c.w-2); len(ls) > 0 {
-						v = ls[0]
-					}
-				}
-				d.CellFormat(c.w, 7, v, "B", 0, c.align, false, 0, "")
+			supplier, share := "—", "—"
+			if m.TopCountry != "" {
+				supplier, share = questionnaire.CountryName(m.TopCountry, d.lang), fmt.Sprintf("%g%%", m.TopShare)
+			}
+			vals := []string{d.t(m.Label), supplier, share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
+				locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)}
+			// The material's name wraps within its column; the row grows to hold it.
+			name := d.lines(vals[0], 8.5, cols[0].w-2)
+			rowH := max(7, 4.2*float64(len(name))+2.6)
+			d.ensure(rowH)
+			x, y := marginL, d.GetY()
+			for i, line := range name {
+				d.SetXY(x, y+1.3+4.2*float64(i))
+				d.CellFormat(cols[0].w, 4.2, line, "", 0, "L", false, 0, "")
+			}
+			d.SetXY(x, y)
+			d.CellFormat(cols[0].w, rowH, "", "B", 0, "L", false, 0, "")
+			for i, c := range cols[1:] {
+				d.CellFormat(c.w, rowH, vals[i+1], "B", 0, c.align, false, 0, "")
 			}
 			d.Ln(-1)
 		}

@@ -23,12 +23,19 @@ const (
 type Material struct {
 	ID    string             `json:"id"`
 	Label questionnaire.Text `json:"label"`
-	// HHI is the Herfindahl–Hirschman index of the country shares as given, 0–10,000.
+	// HHI is the Herfindahl–Hirschman index of the foreign countries' shares, 0–10,000: the
+	// concentration of the firm's dependence on foreign supply. Japan's own share is not
+	// counted (a material bought 90% in Japan is not concentrated).
 	HHI int `json:"hhi"`
 	// Concentration is high (HHI ≥ 5,000), moderate (≥ 2,500) or low.
-	Concentration string  `json:"concentration"`
-	TopCountry    string  `json:"top_country"`
-	TopShare      float64 `json:"top_share"`
+	Concentration string `json:"concentration"`
+	// TopCountry and TopShare are the largest foreign supplier and its share; empty and 0 when
+	// all the supply given is Japanese.
+	TopCountry string  `json:"top_country"`
+	TopShare   float64 `json:"top_share"`
+	// JapanShare and ForeignShare split the supply given between Japan and abroad.
+	JapanShare   float64 `json:"japan_share"`
+	ForeignShare float64 `json:"foreign_share"`
 	// Known is the share of supply whose country was given (the shares' sum), 0–100.
 	Known float64 `json:"known"`
 	// ChinaShare is China's share of this material's supply.
@@ -59,13 +66,19 @@ type Flags struct {
 	UnknownRegulatoryFacts bool `json:"unknown_regulatory_facts,omitempty"`
 }
 
-// HHI returns the Herfindahl–Hirschman index of shares in percent: Σ share², 0–10,000. Shares that
-// sum to less than 100 are taken as given: the unknown rest is not assumed to be spread out or
-// concentrated, so the index is a lower bound of the true concentration.
+// Home is the country whose own supply is not foreign dependence.
+const Home = "JP"
+
+// HHI returns the Herfindahl–Hirschman index of the foreign shares in percent: Σ share² over
+// the countries other than Home, 0–10,000. Shares that sum to less than 100 are taken as given:
+// the unknown rest is not assumed to be spread out or concentrated, so the index is a lower
+// bound of the true concentration.
 func HHI(shares map[string]float64) int {
 	var h float64
-	for _, s := range shares {
-		h += s * s
+	for c, s := range shares {
+		if c != Home {
+			h += s * s
+		}
 	}
 	return int(math.Round(h))
 }
@@ -110,10 +123,14 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 			m.HHI = HHI(shares)
 			m.Concentration = concentration(m.HHI)
 			m.TopCountry, m.TopShare = top(shares)
-			for _, s := range shares {
+			for c, s := range shares {
 				m.Known += s
+				if c != Home {
+					m.ForeignShare += s
+				}
 			}
 			m.Known, m.ChinaShare = round(m.Known, 1), shares["CN"]
+			m.JapanShare, m.ForeignShare = shares[Home], round(m.ForeignShare, 1)
 			e.Materials = append(e.Materials, m)
 		}
 	}
@@ -145,10 +162,13 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 }
 
 // top returns the country with the largest share (the first in code order on a tie).
+// top is the largest foreign supplier: the first in code order among equal shares.
 func top(shares map[string]float64) (string, float64) {
 	codes := make([]string, 0, len(shares))
 	for c := range shares {
-		codes = append(codes, c)
+		if c != Home {
+			codes = append(codes, c)
+		}
 	}
 	sort.Strings(codes)
 	best, share := "", 0.0

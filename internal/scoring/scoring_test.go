@@ -98,7 +98,7 @@ func TestExampleFirms(t *testing.T) {
 				"regulatory_compliance": {f(0), 0, 20, 0.8333, false},
 				"partnerships":          {f(15.6), 5, 32, 1, false},
 			},
-			materials: map[string][3]any{"permanent_magnets": {8200, "CN", 90.0}, "rechargeable_batteries": {5800, "CN", 70.0}},
+			materials: map[string][3]any{"permanent_magnets": {8100, "CN", 90.0}, "rechargeable_batteries": {4900, "CN", 70.0}},
 		},
 		{
 			name: "mid-exporter", band: scoring.BandSME, overall: 53.2, level: 3, exposure: "high",
@@ -110,7 +110,7 @@ func TestExampleFirms(t *testing.T) {
 				"regulatory_compliance": {f(50), 52, 104, 1, false},
 				"partnerships":          {f(62.5), 20, 32, 1, false},
 			},
-			materials: map[string][3]any{"permanent_magnets": {6050, "CN", 75.0}, "semiconductors": {3250, "TW", 45.0}},
+			materials: map[string][3]any{"permanent_magnets": {5650, "CN", 75.0}, "semiconductors": {2350, "TW", 45.0}},
 		},
 		{
 			name: "large-firm", band: scoring.BandLarge, overall: 87.6, level: 5, exposure: "high",
@@ -122,7 +122,7 @@ func TestExampleFirms(t *testing.T) {
 				"regulatory_compliance": {f(90.2), 101, 112, 1, false},
 				"partnerships":          {f(90.6), 29, 32, 1, false},
 			},
-			materials: map[string][3]any{"semiconductors": {2575, "TW", 40.0}, "critical_minerals": {3550, "CN", 55.0}},
+			materials: map[string][3]any{"semiconductors": {1950, "TW", 40.0}, "critical_minerals": {3525, "CN", 55.0}},
 		},
 	}
 	for _, tt := range tests {
@@ -225,6 +225,33 @@ func deref(p *float64) any {
 	return *p
 }
 
+// TestDomesticSupplyIsNotConcentrated: a material bought 90% in Japan is not concentrated; the
+// exposure shows the Japanese and foreign shares and the largest foreign supplier.
+func TestDomesticSupplyIsNotConcentrated(t *testing.T) {
+	def := esr(t)
+	a := example(t, "small-sme")
+	a["prof_material_shares"] = map[string]any{
+		"permanent_magnets":      map[string]any{"JP": 90.0, "CN": 10.0},
+		"rechargeable_batteries": map[string]any{"JP": 100.0},
+	}
+	r := scoring.Score(def, a)
+	want := map[string][4]any{ // concentration, top country, Japan's share, foreign share
+		"permanent_magnets":      {"low", "CN", 90.0, 10.0},
+		"rechargeable_batteries": {"low", "", 100.0, 0.0},
+	}
+	for _, m := range r.Exposure.Materials {
+		got := [4]any{m.Concentration, m.TopCountry, m.JapanShare, m.ForeignShare}
+		if got != want[m.ID] {
+			t.Errorf("%s: %v, want %v", m.ID, got, want[m.ID])
+		}
+	}
+	for _, reason := range r.Exposure.Reasons {
+		if strings.Contains(reason.EN, "concentrated") {
+			t.Errorf("a domestic supply is reported as concentrated: %s", reason.EN)
+		}
+	}
+}
+
 func TestHHI(t *testing.T) {
 	for _, tt := range []struct {
 		shares map[string]float64
@@ -234,9 +261,11 @@ func TestHHI(t *testing.T) {
 		{map[string]float64{}, 0},
 		{nil, 0},
 		{map[string]float64{"CN": 50, "VN": 50}, 5000},
-		{map[string]float64{"CN": 60, "VN": 25, "JP": 15}, 3600 + 625 + 225},
-		{map[string]float64{"CN": 70}, 4900}, // the unknown 30% is not assumed
-		{map[string]float64{"CN": 33.3, "VN": 33.3, "JP": 33.4}, 3333},
+		{map[string]float64{"CN": 60, "VN": 25, "JP": 15}, 3600 + 625}, // Japan's own share is not foreign dependence
+		{map[string]float64{"CN": 70}, 4900},                           // the unknown 30% is not assumed
+		{map[string]float64{"CN": 33.3, "VN": 33.3, "JP": 33.4}, 2218},
+		{map[string]float64{"JP": 90, "CN": 10}, 100},
+		{map[string]float64{"JP": 100}, 0},
 	} {
 		if got := scoring.HHI(tt.shares); got != tt.want {
 			t.Errorf("HHI(%v) = %d, want %d", tt.shares, got, tt.want)

@@ -14,7 +14,10 @@ import (
 
 // Version identifies the scoring rules. It is stored with every result, so a later change of
 // weights or thresholds never silently rewrites a firm's past result.
-const Version = 1
+//
+//  1. the first rules.
+//  2. supply concentration over foreign shares only: Japan's own share is shown, not counted.
+const Version = 2
 
 // Size bands.
 const (
