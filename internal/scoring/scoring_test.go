@@ -2,6 +2,7 @@ package scoring_test
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -344,6 +345,43 @@ func TestMaturityCap(t *testing.T) {
 	for _, l := range scoring.Levels {
 		if l.Name.JA == "" || l.Name.EN == "" || l.Description.JA == "" || l.Description.EN == "" {
 			t.Errorf("level %d lacks a bilingual name or description", l.Level)
+		}
+	}
+}
+
+// TestJapaneseSupplyIsNeverConcentrated is the adviser's rule over generated firms: whatever
+// critical materials a firm buys, if it gives only Japan as their source (wholly or in part,
+// the rest unknown) none is concentrated and no reason says so.
+func TestJapaneseSupplyIsNeverConcentrated(t *testing.T) {
+	def := esr(t)
+	materials, _ := def.RoleQuestion(questionnaire.RoleCriticalMaterials)
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := range 300 {
+		a := example(t, "mid-exporter")
+		var picked []any
+		shares := map[string]any{}
+		for _, o := range materials.Options {
+			if o.Exclusive || rng.IntN(3) > 0 {
+				continue
+			}
+			picked = append(picked, o.ID)
+			shares[o.ID] = map[string]any{"JP": float64(1 + rng.IntN(100))}
+		}
+		if len(picked) == 0 {
+			continue
+		}
+		a[def.RoleID(questionnaire.RoleCriticalMaterials)] = picked
+		a[def.RoleID(questionnaire.RoleMaterialShares)] = shares
+		r := scoring.Score(def, a)
+		for _, m := range r.Exposure.Materials {
+			if m.Concentration != "low" || m.HHI != 0 {
+				t.Fatalf("firm %d: %s sourced only in Japan is %s (HHI %d)", i, m.ID, m.Concentration, m.HHI)
+			}
+		}
+		for _, reason := range r.Exposure.Reasons {
+			if strings.Contains(reason.EN, "concentrated") {
+				t.Fatalf("firm %d: %s", i, reason.EN)
+			}
 		}
 	}
 }

@@ -1,0 +1,76 @@
+package checklist_test
+
+import (
+	"encoding/json"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/esready/esready/internal/checklist"
+	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/scoring"
+)
+
+// domesticFirm is small-sme turned into a firm with no critical materials, no exports and no
+// foreign ties: the questions those answers hide are dropped.
+func domesticFirm(t *testing.T, def *questionnaire.Definition) questionnaire.Answers {
+	t.Helper()
+	raw, err := os.ReadFile("../../examples/answers/small-sme.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a questionnaire.Answers
+	if err := json.Unmarshal(raw, &a); err != nil {
+		t.Fatal(err)
+	}
+	a["prof_overseas"] = []any{"none"}
+	a["prof_critical_materials"] = []any{"none"}
+	a["prof_controlled_items"] = "no_exports"
+	for _, id := range []string{"prof_material_shares", "prof_china_procurement_share", "prof_china_sales_share",
+		"gov_measures_jetro", "sc_minerals_measures", "rc_sanctions_screening"} {
+		delete(a, id)
+	}
+	return a
+}
+
+// vary answers every visible scale question at random and moves the firm across industries
+// and sizes, from one employee to a large firm.
+func vary(rng *rand.Rand, def *questionnaire.Definition, base questionnaire.Answers) questionnaire.Answers {
+	a := maps.Clone(base)
+	for _, q := range def.Questions() {
+		if _, answered := a[q.ID]; answered && q.Type == questionnaire.TypeScale {
+			a[q.ID] = float64(rng.IntN(questionnaire.ScaleMax + 1))
+		}
+	}
+	industry, _ := def.RoleQuestion(questionnaire.RoleIndustry)
+	a[industry.ID] = industry.Options[rng.IntN(len(industry.Options))].ID
+	a[def.RoleID(questionnaire.RoleEmployees)] = float64(1 + rng.IntN(3000))
+	a[def.RoleID(questionnaire.RoleCapital)] = float64(1 + rng.IntN(2000))
+	return a
+}
+
+// TestDomesticFirmIsNotToldToStockpile is the adviser's sanity rule over generated firms: a
+// firm with no critical materials, no exports and no foreign ties is never told to stockpile,
+// diversify suppliers, screen sanctions or check the U.S. EAR.
+func TestDomesticFirmIsNotToldToStockpile(t *testing.T) {
+	r, def := esrRules(t)
+	base := domesticFirm(t, def)
+	never := []string{"sc_diversify_suppliers", "sc_build_strategic_stock", "rc_screen_sanctions", "rc_check_us_ear",
+		"sc_secure_semiconductor_supply", "sc_secure_critical_minerals"}
+	rng := rand.New(rand.NewPCG(2026, 12))
+	for i := range 300 {
+		a := vary(rng, def, base)
+		if errs := def.Validate(a, questionnaire.Submit, "en"); errs != nil {
+			t.Fatalf("generated firm %d is not a valid submission: %v", i, errs)
+		}
+		res := r.Evaluate(def, a, scoring.Score(def, a))
+		for _, it := range res.Items {
+			for _, id := range never {
+				if it.ID == id && it.Status != checklist.StatusNA {
+					t.Fatalf("firm %d (%v employees, %v): %s is %s, want not applicable", i, a["prof_employees"], a["prof_industry"], id, it.Status)
+				}
+			}
+		}
+	}
+}
