@@ -131,12 +131,13 @@ func TestVariantsAndFirstSteps(t *testing.T) {
 	res := r.Evaluate(def, answers(t, js), scores(js))
 	// Open: gov_owner_named (essential, high, S), gov_cp_written (essential, high, L),
 	// gov_diversify (important, high, M), gov_info (recommended, low, S) — all in one domain,
-	// so only two make the first steps: the essential ones, the quick win first.
+	// so only two make the first steps: the essential ones, the one answering the firm's legal
+	// exposure (export control) before the quick win.
 	var ids []string
 	for _, s := range res.FirstSteps {
 		ids = append(ids, s.ID)
 	}
-	if strings.Join(ids, ",") != "gov_owner_named,gov_cp_written" {
+	if strings.Join(ids, ",") != "gov_cp_written,gov_owner_named" {
 		t.Errorf("first steps %v", ids)
 	}
 	if res.Counts["todo"] != 4 || len(res.Groups) != 1 || len(res.Groups[0].Items) != 4 {

@@ -299,9 +299,11 @@ func (it *Item) priority(ir ItemResult) (string, questionnaire.Text) {
 	return rankPriority[rank], questionnaire.Text{JA: strings.Join(ja, ""), EN: strings.Join(en, " ")}
 }
 
-// firstSteps picks the first actions: open items, essential first, then by priority, then by
-// effort (so quick wins surface), then those the firm's exposure makes more urgent, at most five
-// and at most two from one domain.
+// firstSteps picks the first actions: open items, essential first, then by priority; among
+// equals, those answering more of the firm's legal exposures (export controls, U.S.-origin
+// content, FDI screening, critical infrastructure), then more of its supply exposures, then the
+// quicker (effort, then horizon), and last by item id, never by the order of the rules file. At
+// most five, and at most two from one domain.
 func firstSteps(items []ItemResult) []ItemResult {
 	// Sort indices, not the items: an item is a few hundred bytes, and this runs on every read
 	// of a result.
@@ -322,9 +324,11 @@ func firstSteps(items []ItemResult) []ItemResult {
 		return cmp.Or(
 			cmp.Compare(essential(a), essential(b)),
 			cmp.Compare(priorityRank[a.Priority], priorityRank[b.Priority]),
+			cmp.Compare(countIn(b.Exposed, legalExposures), countIn(a.Exposed, legalExposures)),
+			cmp.Compare(countIn(b.Exposed, supplyExposures), countIn(a.Exposed, supplyExposures)),
 			cmp.Compare(effortRank[a.Effort], effortRank[b.Effort]),
-			cmp.Compare(min(len(b.Exposed), 1), min(len(a.Exposed), 1)),
-			cmp.Compare(i, j),
+			cmp.Compare(a.Horizon, b.Horizon),
+			cmp.Compare(a.ID, b.ID),
 		)
 	})
 	out := make([]ItemResult, 0, MaxFirstSteps)
@@ -343,3 +347,19 @@ func firstSteps(items []ItemResult) []ItemResult {
 }
 
 var effortRank = map[string]int{"S": 0, "M": 1, "L": 2}
+
+// The exposures that rank first steps: a legal duty before a supply risk.
+var (
+	legalExposures  = []string{"export_control", "us_origin", "fdi", "critical_infra"}
+	supplyExposures = []string{"supply_concentration", "china_dependence"}
+)
+
+func countIn(exposed, kinds []string) int {
+	n := 0
+	for _, e := range exposed {
+		if slices.Contains(kinds, e) {
+			n++
+		}
+	}
+	return n
+}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/esready/esready/internal/checklist"
@@ -71,6 +72,38 @@ func TestDomesticFirmIsNotToldToStockpile(t *testing.T) {
 					t.Fatalf("firm %d (%v employees, %v): %s is %s, want not applicable", i, a["prof_employees"], a["prof_industry"], id, it.Status)
 				}
 			}
+		}
+	}
+}
+
+// TestExporterWithUSContentChecksEAR is the adviser's rule over generated firms: a firm that
+// exports list-controlled items with U.S.-origin content and sells to China, and has not yet
+// done the EAR check, always has it among its first steps.
+func TestExporterWithUSContentChecksEAR(t *testing.T) {
+	r, def := esrRules(t)
+	raw, err := os.ReadFile("../../examples/answers/mid-exporter.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base questionnaire.Answers
+	if err := json.Unmarshal(raw, &base); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(2026, 13))
+	for i := range 300 {
+		a := vary(rng, def, base)
+		a["rc_us_ear"] = float64(rng.IntN(3)) // not done yet: 0, 1 or 2
+		a[def.RoleID(questionnaire.RoleChinaSales)] = float64(1 + rng.IntN(100))
+		if errs := def.Validate(a, questionnaire.Submit, "en"); errs != nil {
+			t.Fatalf("generated firm %d is not a valid submission: %v", i, errs)
+		}
+		res := r.Evaluate(def, a, scoring.Score(def, a))
+		var first []string
+		for _, s := range res.FirstSteps {
+			first = append(first, s.ID)
+		}
+		if !slices.Contains(first, "rc_check_us_ear") {
+			t.Fatalf("firm %d (%v employees, %v, EAR practice %v): first steps %v lack the EAR check", i, a["prof_employees"], a["prof_industry"], a["rc_us_ear"], first)
 		}
 	}
 }
