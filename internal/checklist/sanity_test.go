@@ -13,11 +13,10 @@ import (
 	"github.com/esready/esready/internal/scoring"
 )
 
-// domesticFirm is small-sme turned into a firm with no critical materials, no exports and no
-// foreign ties: the questions those answers hide are dropped.
-func domesticFirm(t *testing.T, def *questionnaire.Definition) questionnaire.Answers {
+// readExample reads one of the complete answer sets in examples/answers.
+func readExample(t *testing.T, name string) questionnaire.Answers {
 	t.Helper()
-	raw, err := os.ReadFile("../../examples/answers/small-sme.json")
+	raw, err := os.ReadFile("../../examples/answers/" + name + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,6 +24,14 @@ func domesticFirm(t *testing.T, def *questionnaire.Definition) questionnaire.Ans
 	if err := json.Unmarshal(raw, &a); err != nil {
 		t.Fatal(err)
 	}
+	return a
+}
+
+// domesticFirm is small-sme turned into a firm with no critical materials, no exports and no
+// foreign ties: the questions those answers hide are dropped.
+func domesticFirm(t *testing.T, def *questionnaire.Definition) questionnaire.Answers {
+	t.Helper()
+	a := readExample(t, "small-sme")
 	a["prof_overseas"] = []any{"none"}
 	a["prof_critical_materials"] = []any{"none"}
 	a["prof_controlled_items"] = "no_exports"
@@ -81,14 +88,7 @@ func TestDomesticFirmIsNotToldToStockpile(t *testing.T) {
 // done the EAR check, always has it among its first steps.
 func TestExporterWithUSContentChecksEAR(t *testing.T) {
 	r, def := esrRules(t)
-	raw, err := os.ReadFile("../../examples/answers/mid-exporter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var base questionnaire.Answers
-	if err := json.Unmarshal(raw, &base); err != nil {
-		t.Fatal(err)
-	}
+	base := readExample(t, "mid-exporter")
 	rng := rand.New(rand.NewPCG(2026, 13))
 	for i := range 300 {
 		a := vary(rng, def, base)
