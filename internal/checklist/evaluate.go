@@ -175,6 +175,11 @@ func (it *Item) evaluate(env *questionnaire.Submission, band string, exposed map
 		action = it.ActionSME
 	}
 	ir := it.base(tier, action)
+	if band == scoring.BandSmallScale {
+		// A firm of a few people has no procurement or export-control department: the owner
+		// does it, or names who does.
+		ir.OwnerLabel = SmallFirmOwner()
+	}
 	ir.Status, ir.FindOut = it.status(env)
 	ir.Checked = ir.Status == StatusDone
 	for _, e := range it.Exposure {

@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -74,6 +75,12 @@ var Areas = map[string]questionnaire.Text{
 	"autonomy":         {JA: "自律性の確保", EN: "Autonomy"},
 	"indispensability": {JA: "不可欠性の確保", EN: "Indispensability"},
 	"governance":       {JA: "ガバナンスの強化", EN: "Governance"},
+}
+
+// SmallFirmOwner is who owns every item of a small-scale firm.
+func SmallFirmOwner() questionnaire.Text {
+	ja, en := locale.Both("checklist.small_firm_owner")
+	return questionnaire.Text{JA: ja, EN: en}
 }
 
 // Owners are the roles an action can be given to.

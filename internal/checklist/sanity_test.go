@@ -107,3 +107,23 @@ func TestExporterWithUSContentChecksEAR(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallFirmItemsAreTheOwners: for a small-scale firm every item is the owner's (or the
+// person the owner names); an SME keeps the functions the rules name.
+func TestSmallFirmItemsAreTheOwners(t *testing.T) {
+	r, def := esrRules(t)
+	owner := checklist.SmallFirmOwner()
+	for _, tt := range []struct {
+		employees float64
+		owners    bool
+	}{{15, true}, {150, false}} {
+		a := readExample(t, "small-sme")
+		a[def.RoleID(questionnaire.RoleEmployees)] = tt.employees
+		res := r.Evaluate(def, a, scoring.Score(def, a))
+		for _, it := range res.Items {
+			if (it.OwnerLabel == owner) != tt.owners {
+				t.Errorf("%v employees: %s is owned by %s", tt.employees, it.ID, it.OwnerLabel.EN)
+			}
+		}
+	}
+}
