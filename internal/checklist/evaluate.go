@@ -76,6 +76,7 @@ type Result struct {
 func (r *Rules) Evaluate(def *questionnaire.Definition, a questionnaire.Answers, res scoring.Result) Result {
 	env := def.NewEnv(a, res.SizeBand)
 	exposed := exposures(res.Exposure)
+	sc := scale(def, a, res)
 	out := Result{Items: []ItemResult{}, Groups: []Group{}, FirstSteps: []ItemResult{},
 		Counts: map[string]int{StatusDone: 0, StatusPartial: 0, StatusTodo: 0, StatusNA: 0}}
 
@@ -85,7 +86,7 @@ func (r *Rules) Evaluate(def *questionnaire.Definition, a questionnaire.Answers,
 	byDomain := map[string][]int{}
 	for i := range r.Items {
 		it := &r.Items[i]
-		all[i] = it.evaluate(env, res.SizeBand, exposed)
+		all[i] = it.evaluate(env, sc, exposed)
 		byDomain[it.Domain] = append(byDomain[it.Domain], i)
 		out.Counts[all[i].Status]++
 	}
@@ -159,7 +160,46 @@ func exposures(e scoring.Exposure) map[string]bool {
 	return out
 }
 
-func (it *Item) evaluate(env *questionnaire.Submission, band string, exposed map[string]bool) ItemResult {
+// MidSizedEmployees is the headcount from which an SME gets the mid-sized action texts: the SME
+// band runs to 300 employees, and advice written for a ten-person firm does not fit a hundred.
+const MidSizedEmployees = 100
+
+// scaleMid is an SME that is mid-sized in fact.
+const scaleMid = "mid"
+
+// scale is the firm's scale for choosing action texts: its size band, with the SMEs that are
+// mid-sized in fact apart — at least MidSizedEmployees, or list-controlled exports, or a core
+// sector for inward-FDI screening, each of which needs more than an owner's part-time care.
+func scale(def *questionnaire.Definition, a questionnaire.Answers, res scoring.Result) string {
+	if res.SizeBand != scoring.BandSME {
+		return res.SizeBand
+	}
+	if n, ok := a[def.RoleID(questionnaire.RoleEmployees)].(float64); ok && n >= MidSizedEmployees {
+		return scaleMid
+	}
+	if res.Exposure.Flags.ControlledItems || res.Exposure.Flags.FDICore {
+		return scaleMid
+	}
+	return scoring.BandSME
+}
+
+// actionFor picks the action text for the firm's scale: the large-firm variant, the mid-sized
+// one (or, without it, the general text), or the SME variant for small-scale firms and SMEs.
+func (it *Item) actionFor(scale string) questionnaire.Text {
+	switch {
+	case scale == scoring.BandLarge && !it.ActionLarge.Empty():
+		return it.ActionLarge
+	case scale == scaleMid && !it.ActionMid.Empty():
+		return it.ActionMid
+	case scale == scaleMid, scale == scoring.BandLarge:
+		return it.Action
+	case !it.ActionSME.Empty():
+		return it.ActionSME
+	}
+	return it.Action
+}
+
+func (it *Item) evaluate(env *questionnaire.Submission, scale string, exposed map[string]bool) ItemResult {
 	tier := it.Tier
 	for _, rule := range it.TierRules {
 		if rule.If.Holds(env) {
@@ -167,15 +207,8 @@ func (it *Item) evaluate(env *questionnaire.Submission, band string, exposed map
 			break
 		}
 	}
-	action := it.Action
-	switch {
-	case band == scoring.BandLarge && !it.ActionLarge.Empty():
-		action = it.ActionLarge
-	case band != scoring.BandLarge && !it.ActionSME.Empty():
-		action = it.ActionSME
-	}
-	ir := it.base(tier, action)
-	if band == scoring.BandSmallScale {
+	ir := it.base(tier, it.actionFor(scale))
+	if scale == scoring.BandSmallScale {
 		// A firm of a few people has no procurement or export-control department: the owner
 		// does it, or names who does.
 		ir.OwnerLabel = SmallFirmOwner()

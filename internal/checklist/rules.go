@@ -39,6 +39,7 @@ type Item struct {
 	Title       questionnaire.Text `yaml:"title"`  // short, imperative
 	Action      questionnaire.Text `yaml:"action"` // what to do
 	ActionSME   questionnaire.Text `yaml:"action_sme,omitempty"`
+	ActionMid   questionnaire.Text `yaml:"action_mid,omitempty"`
 	ActionLarge questionnaire.Text `yaml:"action_large,omitempty"`
 	Rationale   questionnaire.Text `yaml:"rationale"`
 	Evidence    questionnaire.Text `yaml:"evidence"` // what shows it done
@@ -173,7 +174,7 @@ func (r *Rules) check(def *questionnaire.Definition) questionnaire.Problems {
 			name     string
 			text     questionnaire.Text
 			optional bool
-		}{{"title", it.Title, false}, {"action", it.Action, false}, {"action_sme", it.ActionSME, true},
+		}{{"title", it.Title, false}, {"action", it.Action, false}, {"action_sme", it.ActionSME, true}, {"action_mid", it.ActionMid, true},
 			{"action_large", it.ActionLarge, true}, {"rationale", it.Rationale, false}, {"evidence", it.Evidence, false}} {
 			if (!f.optional || !f.text.Empty()) && (f.text.JA == "" || f.text.EN == "") {
 				add("%s needs ja and en", f.name)

@@ -127,3 +127,43 @@ func TestSmallFirmItemsAreTheOwners(t *testing.T) {
 		}
 	}
 }
+
+// TestMidSizedFirmsGetMidSizedAdvice: an SME of 100 or more employees, or one exporting
+// list-controlled items, is not told what suits a ten-person firm ("no dedicated section is
+// needed"); a smaller SME and a small-scale firm are.
+func TestMidSizedFirmsGetMidSizedAdvice(t *testing.T) {
+	r, def := esrRules(t)
+	var item *checklist.Item
+	for i := range r.Items {
+		if r.Items[i].ID == "gov_assign_responsible_unit" {
+			item = &r.Items[i]
+		}
+	}
+	if item == nil || item.ActionSME.Empty() {
+		t.Fatal("gov_assign_responsible_unit with an SME text is the case under test")
+	}
+	for _, tt := range []struct {
+		name      string
+		employees float64
+		exports   string
+		wantSME   bool
+	}{
+		{"small-scale", 15, "no_exports", true},
+		{"small SME", 60, "no_exports", true},
+		{"mid-sized SME", 150, "no_exports", false},
+		{"edge of mid-sized", 100, "no_exports", false},
+		{"small SME exporting list-controlled items", 60, "yes", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := readExample(t, "small-sme")
+			a[def.RoleID(questionnaire.RoleEmployees)] = tt.employees
+			a[def.RoleID(questionnaire.RoleControlledItems)] = tt.exports
+			res := r.Evaluate(def, a, scoring.Score(def, a))
+			for _, it := range res.Items {
+				if it.ID == item.ID && (it.Action == item.ActionSME) != tt.wantSME {
+					t.Errorf("action %q; the SME text wanted: %v", it.Action.EN, tt.wantSME)
+				}
+			}
+		})
+	}
+}
