@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // to check the engine's files after shutdown
 
 	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/store"
 )
 
@@ -272,6 +273,31 @@ func TestScoreOutputSpeaksToPeople(t *testing.T) {
 			if m := regexp.MustCompile(`(?m)^(エクスポージャー|Exposure): (.*)$`).FindStringSubmatch(out); m == nil || slices.Contains([]string{"high", "medium", "low"}, m[2]) {
 				t.Errorf("%s %s: exposure line %q", file, lang, m)
 			}
+		}
+	}
+}
+
+// TestEveryReferenceHasAJapaneseForm: the Japanese report and workbook print every reference of
+// the shipped checklists and every source of the published baselines in Japanese.
+func TestEveryReferenceHasAJapaneseForm(t *testing.T) {
+	_, c, err := configured(func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, def := range c.defs.All() {
+		if rules, ok := c.checklists.For(def.ID, def.Version); ok {
+			for _, it := range rules.Items {
+				refs = append(refs, it.References...)
+			}
+		}
+	}
+	for _, b := range c.baselines {
+		refs = append(refs, b.Source)
+	}
+	for _, r := range refs {
+		if ja := locale.References("ja", r); ja == r {
+			t.Errorf("reference %q has no Japanese form (add ref.%s to internal/locale/translations)", r, r)
 		}
 	}
 }

@@ -116,7 +116,7 @@ func printResult(w io.Writer, def *questionnaire.Definition, out scored, lang st
 	if r.Benchmark != nil && len(r.Benchmark.Published) > 0 {
 		fmt.Fprintf(w, "\n%s\n", tr("cli.published"))
 		for _, c := range r.Benchmark.Published {
-			fmt.Fprintf(w, "  - %s [%s]\n", c.Text.In(lang), c.Source)
+			fmt.Fprintf(w, "  - %s [%s]\n", c.Text.In(lang), locale.References(lang, c.Source))
 		}
 	}
 	if len(r.FindOut) > 0 {

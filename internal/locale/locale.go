@@ -72,6 +72,21 @@ func Label(lang, prefix, value string) string {
 	return value
 }
 
+// References writes the names of sources and references (as the rules files give them, in
+// English) in lang, joined: "経済安全保障推進法" for "ESPA" in Japanese. A reference without a
+// translation is kept as written.
+func References(lang string, refs ...string) string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = Label(lang, "ref.", r)
+	}
+	sep := "; "
+	if lang != "en" {
+		sep = "／"
+	}
+	return strings.Join(out, sep)
+}
+
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // placeholders lists the {names} a text uses.

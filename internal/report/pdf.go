@@ -276,7 +276,7 @@ func (d *doc) summary() {
 		d.para(fmt.Sprintf(d.tr("report.fewer_than_firms_like"), k), 10, 5.5, 0, black)
 		if b := s.Benchmark; b != nil {
 			for _, c := range b.Published[:min(4, len(b.Published))] {
-				d.para(d.tr("report.bullet")+d.t(c.Text)+" ["+c.Source+"]", 9, 5, 3, black)
+				d.para(d.tr("report.bullet")+d.t(c.Text)+" ["+locale.References(d.lang, c.Source)+"]", 9, 5, 3, black)
 			}
 		}
 	}
@@ -580,7 +580,7 @@ func (d *doc) checklistItem(it checklist.ItemResult) {
 			d.CellFormat(contentW-8, 4.4, l, "", 1, "L", false, 0, "")
 		}
 	}
-	d.para(d.tr("report.references")+strings.Join(it.References, "; "), 7, 3.8, 8, grey)
+	d.para(d.tr("report.references")+locale.References(d.lang, it.References...), 7, 3.8, 8, grey)
 }
 
 func (d *doc) methodology() {

@@ -6,7 +6,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -137,7 +136,7 @@ func Workbook(w io.Writer, in WorkbookInput) error {
 		}
 		values := []any{i + 1, t(titles[it.Domain]), t(it.AreaLabel), title, t(it.Action), status, priority, reason,
 			t(checklist.TierLabel(it.Tier)), t(it.OwnerLabel), it.Horizon, due, locale.Label(lang, "label.effort.", it.Effort), t(it.Evidence),
-			strings.Join(it.References, "; "), mark, ""}
+			locale.References(lang, it.References...), mark, ""}
 		cell := fmt.Sprintf("A%d", row)
 		if err := f.SetSheetRow(sheet, cell, &values); err != nil {
 			return err
