@@ -141,11 +141,7 @@ func printExposure(w io.Writer, e scoring.Exposure, lang string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, locale.Get(lang, "cli.material_header"))
 	for _, m := range e.Materials {
-		supplier := "—"
-		if m.TopCountry != "" {
-			supplier = questionnaire.CountryName(m.TopCountry, lang)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), supplier, m.TopShare, m.JapanShare)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%g%%\t%g%%\n", m.Label.In(lang), questionnaire.Grouped(m.HHI), m.Supplier(lang), m.TopShare, m.JapanShare)
 	}
 	tw.Flush()
 }

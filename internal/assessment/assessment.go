@@ -175,15 +175,9 @@ func (s *Service) Create(ctx context.Context, questionnaireID string, version in
 // Open returns the assessment and its definition if token is its credential. A wrong token
 // gives ErrNotFound, as a missing assessment does.
 func (s *Service) Open(ctx context.Context, id, token string) (Assessment, *questionnaire.Definition, error) {
-	a, cached := s.submitted.Get(id)
-	if !cached {
-		var err error
-		if a, err = s.store.Assessment(ctx, id); err != nil {
-			return Assessment{}, nil, err
-		}
-		if a.Status == StatusSubmitted {
-			s.submitted.Add(id, a)
-		}
+	a, err := s.assessment(ctx, id)
+	if err != nil {
+		return Assessment{}, nil, err
 	}
 	if token == "" || subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(a.TokenHash)) != 1 {
 		return Assessment{}, nil, ErrNotFound
@@ -193,6 +187,19 @@ func (s *Service) Open(ctx context.Context, id, token string) (Assessment, *ques
 		return a, nil, ErrDefinitionAbsent
 	}
 	return a, def, nil
+}
+
+// assessment reads an assessment, from the submitted ones kept in memory when it is one of
+// them; a submitted assessment read from the store is kept.
+func (s *Service) assessment(ctx context.Context, id string) (Assessment, error) {
+	if a, ok := s.submitted.Get(id); ok {
+		return a, nil
+	}
+	a, err := s.store.Assessment(ctx, id)
+	if err == nil && a.Status == StatusSubmitted {
+		s.submitted.Add(id, a)
+	}
+	return a, err
 }
 
 // SaveDraft type-checks answers and stores them as the next revision. The respondent's client
@@ -329,7 +336,7 @@ func (s *Service) outcome(ctx context.Context, a Assessment, def *questionnaire.
 	o := Outcome{Assessment: a, Definition: def, Score: r, Checklist: cl}
 	if a.PreviousID != "" {
 		// The link was made by a respondent who held the previous credential.
-		p, err := s.store.Assessment(ctx, a.PreviousID)
+		p, err := s.assessment(ctx, a.PreviousID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Outcome{}, err
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/store/mongodb"
 	"github.com/esready/esready/internal/store/mongodb/ferrettest"
-	"github.com/esready/esready/internal/store/sqlite"
+	"github.com/esready/esready/internal/store/storetest"
 )
 
 // clock is a settable clock: tests move it forward and back.
@@ -50,13 +50,7 @@ var stores = []struct {
 	name string
 	open func(t *testing.T) testStore
 }{
-	{"sqlite", func(t *testing.T) testStore {
-		s, err := sqlite.Open(context.Background(), sqlite.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}},
+	{"sqlite", func(t *testing.T) testStore { return storetest.SQLite(t) }},
 	{"ferretdb", func(t *testing.T) testStore {
 		s, err := mongodb.Open(context.Background(), mongodb.Options{URI: ferrettest.Start(t, nil), Database: "esready_test", Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {

@@ -2,7 +2,6 @@ package assessment
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -19,7 +18,13 @@ type peerCache struct {
 	store Storer
 	now   func() time.Time
 	mu    sync.Mutex
-	byQ   map[string]*peerSet
+	byQ   map[versionKey]*peerSet
+}
+
+// versionKey names one questionnaire version.
+type versionKey struct {
+	id      string
+	version int
 }
 
 // peerSet is the population of one questionnaire version and how far it has read.
@@ -45,11 +50,11 @@ const (
 )
 
 func newPeerCache(store Storer, now func() time.Time) *peerCache {
-	return &peerCache{store: store, now: now, byQ: map[string]*peerSet{}}
+	return &peerCache{store: store, now: now, byQ: map[versionKey]*peerSet{}}
 }
 
 func (c *peerCache) set(qid string, version int) *peerSet {
-	key := fmt.Sprintf("%s/%d", qid, version)
+	key := versionKey{qid, version}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	set := c.byQ[key]

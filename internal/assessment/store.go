@@ -78,14 +78,6 @@ func (s Submission) Peer() scoring.Peer {
 	}
 }
 
-// Row is the submission as a campaign aggregate reads it.
-func (s Submission) Row() scoring.Row {
-	return scoring.Row{
-		Band: s.SizeBand, Sector: s.Sector, Prefecture: s.Prefecture, Answers: s.Choices,
-		Overall: s.Overall, Domains: s.Domains,
-	}
-}
-
 // NewSubmission builds the compact row of a scored submission. Its sequence is assigned by the
 // store.
 func NewSubmission(a Assessment, def *questionnaire.Definition, r scoring.Result, at time.Time) Submission {

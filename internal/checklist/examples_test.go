@@ -2,7 +2,6 @@ package checklist_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/esready/esready/internal/checklist"
-	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
 
@@ -25,14 +23,7 @@ func TestExampleChecklists(t *testing.T) {
 	firsts := map[string][]string{}
 	for _, name := range []string{"small-sme", "mid-exporter", "large-firm"} {
 		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile("../../examples/answers/" + name + ".json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var a questionnaire.Answers
-			if err := json.Unmarshal(raw, &a); err != nil {
-				t.Fatal(err)
-			}
+			a := readExample(t, name)
 			res := r.Evaluate(def, a, scoring.Score(def, a))
 			var buf bytes.Buffer
 			fmt.Fprintf(&buf, "# %s: %v\n", name, res.Counts)

@@ -12,7 +12,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -80,8 +79,7 @@ var Areas = map[string]questionnaire.Text{
 
 // SmallFirmOwner is who owns every item of a small-scale firm.
 func SmallFirmOwner() questionnaire.Text {
-	ja, en := locale.Both("checklist.small_firm_owner")
-	return questionnaire.Text{JA: ja, EN: en}
+	return questionnaire.Catalogued("checklist.small_firm_owner")
 }
 
 // Owners are the roles an action can be given to.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
-	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -52,10 +51,7 @@ func (e *apiError) Error() string { return e.code + ": " + e.msg.EN }
 type msg = questionnaire.Text
 
 // tr is the catalogue's text of key in both languages, its {placeholders} filled from pairs.
-func tr(key string, pairs ...any) msg {
-	ja, en := locale.Both(key, pairs...)
-	return msg{JA: ja, EN: en}
-}
+func tr(key string, pairs ...any) msg { return questionnaire.Catalogued(key, pairs...) }
 
 var (
 	errNotFound         = &apiError{http.StatusNotFound, "not_found", tr("api.not_found"), nil, nil}

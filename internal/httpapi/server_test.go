@@ -17,6 +17,7 @@ import (
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/httpapi"
 	"github.com/esready/esready/internal/store/sqlite"
+	"github.com/esready/esready/internal/store/storetest"
 )
 
 const (
@@ -35,11 +36,7 @@ type testServer struct {
 // temporary directory. extra, when given, adds routes a test needs (a panicking handler, say).
 func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), sqlite.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	st := storetest.SQLite(t)
 	logBuf := &logBuffer{}
 	defs := testQuestionnaires(t)
 	r, err := httpapi.New(httpapi.Deps{

@@ -4,6 +4,8 @@
 // the types defined here.
 package questionnaire
 
+import "github.com/esready/esready/internal/locale"
+
 // Text is a text a person reads, in Japanese and English. Both are required.
 type Text struct {
 	JA string `yaml:"ja" json:"ja"`
@@ -16,6 +18,13 @@ func (t Text) In(lang string) string {
 		return t.EN
 	}
 	return t.JA
+}
+
+// Catalogued is the text of a key of the locale catalogue in both languages, its {placeholders}
+// filled from name–value pairs.
+func Catalogued(key string, pairs ...any) Text {
+	ja, en := locale.Both(key, pairs...)
+	return Text{JA: ja, EN: en}
 }
 
 // Empty reports whether both languages are missing.

@@ -380,11 +380,11 @@ func (d *doc) exposurePage() {
 		d.Ln(-1)
 		d.color(black)
 		for _, m := range e.Materials {
-			supplier, share := "—", "—"
+			share := "—"
 			if m.TopCountry != "" {
-				supplier, share = questionnaire.CountryName(m.TopCountry, d.lang), fmt.Sprintf("%g%%", m.TopShare)
+				share = fmt.Sprintf("%g%%", m.TopShare)
 			}
-			vals := []string{d.t(m.Label), supplier, share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
+			vals := []string{d.t(m.Label), m.Supplier(d.lang), share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
 				locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)}
 			// The material's name wraps within its column; the row grows to hold it.
 			name := d.lines(vals[0], 8.5, cols[0].w-2)

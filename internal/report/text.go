@@ -5,7 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -122,7 +121,4 @@ func isRune(t, set string) bool {
 }
 
 // text is the catalogue's text of key (internal/locale) in both languages.
-func text(key string) questionnaire.Text {
-	ja, en := locale.Both(key)
-	return questionnaire.Text{JA: ja, EN: en}
-}
+func text(key string) questionnaire.Text { return questionnaire.Catalogued(key) }

@@ -162,6 +162,15 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 }
 
 // top returns the country with the largest share (the first in code order on a tie).
+// Supplier names the largest foreign supplier in lang, or "—" when all the supply given is
+// Japanese.
+func (m Material) Supplier(lang string) string {
+	if m.TopCountry == "" {
+		return "—"
+	}
+	return questionnaire.CountryName(m.TopCountry, lang)
+}
+
 // top is the largest foreign supplier: the first in code order among equal shares.
 func top(shares map[string]float64) (string, float64) {
 	codes := make([]string, 0, len(shares))
@@ -193,8 +202,8 @@ func exposureLevel(e Exposure) (string, []questionnaire.Text) {
 		case exposureLevelHigh:
 			hhi := questionnaire.Grouped(m.HHI)
 			high = append(high, t(
-				m.Label.JA+"の調達先が集中しています（HHI "+hhi+"、"+questionnaire.CountryName(m.TopCountry, "ja")+" "+ftoa(m.TopShare)+"%）",
-				m.Label.EN+" supply is concentrated (HHI "+hhi+", "+questionnaire.CountryName(m.TopCountry, "en")+" "+ftoa(m.TopShare)+"%)"))
+				m.Label.JA+"の調達先が集中しています（HHI "+hhi+"、"+m.Supplier("ja")+" "+ftoa(m.TopShare)+"%）",
+				m.Label.EN+" supply is concentrated (HHI "+hhi+", "+m.Supplier("en")+" "+ftoa(m.TopShare)+"%)"))
 		case "moderate":
 			hhi := questionnaire.Grouped(m.HHI)
 			medium = append(medium, t(
