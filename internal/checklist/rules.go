@@ -157,72 +157,83 @@ func (r *Rules) check(def *questionnaire.Definition) questionnaire.Problems {
 		if !domains[it.Domain] {
 			add("domain %q is not a scored domain of %s", it.Domain, def.ID)
 		}
-		if _, ok := Areas[it.Area]; !ok {
-			add("area %q is not autonomy, indispensability or governance", it.Area)
-		}
-		if it.Tier != questionnaire.TierEssential && it.Tier != questionnaire.TierImportant && it.Tier != questionnaire.TierRecommended {
-			add("tier %q is not essential, important or recommended", it.Tier)
-		}
-		for n, rule := range it.TierRules {
-			for _, m := range def.CheckCondition(rule.If, true) {
-				add("tier rule %d: %s", n+1, m)
-			}
-		}
-		for _, f := range []struct {
-			name     string
-			text     questionnaire.Text
-			optional bool
-		}{{"title", it.Title, false}, {"action", it.Action, false}, {"action_sme", it.ActionSME, true}, {"action_mid", it.ActionMid, true},
-			{"action_large", it.ActionLarge, true}, {"rationale", it.Rationale, false}, {"evidence", it.Evidence, false}} {
-			if (!f.optional || !f.text.Empty()) && (f.text.JA == "" || f.text.EN == "") {
-				add("%s needs ja and en", f.name)
-			}
-		}
-		if len(it.References) == 0 {
-			add("names no reference")
-		}
-		if _, ok := Owners[it.Owner]; !ok {
-			add("owner %q is not one of %s", it.Owner, strings.Join(sortedKeys(Owners), ", "))
-		}
-		if !slices.Contains(horizons, it.Horizon) {
-			add("horizon %d is not 30, 90 or 365", it.Horizon)
-		}
-		if !slices.Contains(efforts, it.Effort) {
-			add("effort %q is not S, M or L", it.Effort)
-		}
-		for _, e := range it.Exposure {
-			if _, ok := Exposures[e]; !ok {
-				add("exposure %q is not one of %s", e, strings.Join(sortedKeys(Exposures), ", "))
-			}
-		}
-		for _, c := range []struct {
-			name string
-			cond *questionnaire.Condition
-		}{{"applies_if", it.AppliesIf}, {"done_if", it.DoneIf}, {"partial_if", it.PartialIf}, {"find_out_if", it.FindOutIf}} {
-			if c.cond != nil {
-				for _, m := range def.CheckCondition(*c.cond, true) {
-					add("%s: %s", c.name, m)
-				}
-			}
-		}
-		switch {
-		case it.Practice != nil && (it.DoneIf != nil || it.PartialIf != nil):
-			add("use either practice or done_if/partial_if, not both")
-		case it.Practice != nil:
-			q, ok := def.Question(it.Practice.Question)
-			switch {
-			case !ok:
-				add("practice: question %q does not exist", it.Practice.Question)
-			case q.Type != questionnaire.TypeScale:
-				add("practice: question %q is not a scale question", it.Practice.Question)
-			case it.Practice.Done < 1 || it.Practice.Done > questionnaire.ScaleMax || it.Practice.Partial < 1 || it.Practice.Partial > it.Practice.Done:
-				add("practice: need 1 ≤ partial ≤ done ≤ %d", questionnaire.ScaleMax)
-			}
-		case it.DoneIf == nil:
-			add("needs practice or done_if to derive its status")
-		}
+		it.checkFields(add)
+		it.checkConditions(def, add)
 	}
 	return ps
+}
+
+// checkFields checks an item's classification, texts and planning fields.
+func (it *Item) checkFields(add func(format string, args ...any)) {
+	if _, ok := Areas[it.Area]; !ok {
+		add("area %q is not autonomy, indispensability or governance", it.Area)
+	}
+	if it.Tier != questionnaire.TierEssential && it.Tier != questionnaire.TierImportant && it.Tier != questionnaire.TierRecommended {
+		add("tier %q is not essential, important or recommended", it.Tier)
+	}
+	for _, f := range []struct {
+		name     string
+		text     questionnaire.Text
+		optional bool
+	}{{"title", it.Title, false}, {"action", it.Action, false}, {"action_sme", it.ActionSME, true}, {"action_mid", it.ActionMid, true},
+		{"action_large", it.ActionLarge, true}, {"rationale", it.Rationale, false}, {"evidence", it.Evidence, false}} {
+		if (!f.optional || !f.text.Empty()) && (f.text.JA == "" || f.text.EN == "") {
+			add("%s needs ja and en", f.name)
+		}
+	}
+	if len(it.References) == 0 {
+		add("names no reference")
+	}
+	if _, ok := Owners[it.Owner]; !ok {
+		add("owner %q is not one of %s", it.Owner, strings.Join(sortedKeys(Owners), ", "))
+	}
+	if !slices.Contains(horizons, it.Horizon) {
+		add("horizon %d is not 30, 90 or 365", it.Horizon)
+	}
+	if !slices.Contains(efforts, it.Effort) {
+		add("effort %q is not S, M or L", it.Effort)
+	}
+	for _, e := range it.Exposure {
+		if _, ok := Exposures[e]; !ok {
+			add("exposure %q is not one of %s", e, strings.Join(sortedKeys(Exposures), ", "))
+		}
+	}
+}
+
+// checkConditions checks an item's tier rules and the conditions and practice its status
+// comes from, against the questionnaire.
+func (it *Item) checkConditions(def *questionnaire.Definition, add func(format string, args ...any)) {
+	for n, rule := range it.TierRules {
+		for _, m := range def.CheckCondition(rule.If, true) {
+			add("tier rule %d: %s", n+1, m)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		cond *questionnaire.Condition
+	}{{"applies_if", it.AppliesIf}, {"done_if", it.DoneIf}, {"partial_if", it.PartialIf}, {"find_out_if", it.FindOutIf}} {
+		if c.cond != nil {
+			for _, m := range def.CheckCondition(*c.cond, true) {
+				add("%s: %s", c.name, m)
+			}
+		}
+	}
+	switch {
+	case it.Practice != nil && (it.DoneIf != nil || it.PartialIf != nil):
+		add("use either practice or done_if/partial_if, not both")
+	case it.Practice != nil:
+		q, ok := def.Question(it.Practice.Question)
+		switch {
+		case !ok:
+			add("practice: question %q does not exist", it.Practice.Question)
+		case q.Type != questionnaire.TypeScale:
+			add("practice: question %q is not a scale question", it.Practice.Question)
+		case it.Practice.Done < 1 || it.Practice.Done > questionnaire.ScaleMax || it.Practice.Partial < 1 || it.Practice.Partial > it.Practice.Done:
+			add("practice: need 1 ≤ partial ≤ done ≤ %d", questionnaire.ScaleMax)
+		}
+	case it.DoneIf == nil:
+		add("needs practice or done_if to derive its status")
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

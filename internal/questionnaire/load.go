@@ -164,139 +164,170 @@ func checkText(t Text, what string, report func(string), required bool) {
 }
 
 func (d *Definition) checkQuestion(q *Question) []string {
-	var ms []string
-	add := func(format string, args ...any) { ms = append(ms, fmt.Sprintf(format, args...)) }
-	report := func(m string) { ms = append(ms, m) }
-
+	var ms problemList
 	if !slices.Contains(questionTypes, q.Type) {
-		add("type %q is not one of %s", q.Type, strings.Join(questionTypes, ", "))
+		ms.add("type %q is not one of %s", q.Type, strings.Join(questionTypes, ", "))
 		return ms
 	}
-	checkText(q.Text, "text", report, true)
-	checkText(q.Help, "help", report, false)
-	checkText(q.Unit, "unit", report, false)
+	checkText(q.Text, "text", ms.report, true)
+	checkText(q.Help, "help", ms.report, false)
+	checkText(q.Unit, "unit", ms.report, false)
 	if len(q.Sources) == 0 {
-		add("names no source (the survey or law it is modelled on)")
+		ms.add("names no source (the survey or law it is modelled on)")
 	}
 	for _, s := range q.Sources {
 		if strings.TrimSpace(s) == "" {
-			add("has an empty source")
+			ms.add("has an empty source")
 		}
 	}
-
-	choice := q.Type == TypeSingle || q.Type == TypeMulti
-	if choice {
-		if len(q.Options) < 2 {
-			add("a %s question needs at least two options", q.Type)
-		}
-		seen := map[string]bool{}
-		for _, o := range q.Options {
-			if !optionPattern.MatchString(o.ID) {
-				add("option id %q must be letters, digits, '_' or '-'", o.ID)
-			}
-			if seen[o.ID] {
-				add("duplicate option id %q", o.ID)
-			}
-			seen[o.ID] = true
-			if (o.ID == NA && q.AllowNA) || (o.ID == DontKnow && q.DontKnow) {
-				add("option id %q clashes with the special answer of the same name", o.ID)
-			}
-			checkText(o.Label, fmt.Sprintf("option %q label", o.ID), report, true)
-			if o.Exclusive && q.Type != TypeMulti {
-				add("option %q: exclusive applies to multi questions only", o.ID)
-			}
-		}
-	} else if len(q.Options) > 0 {
-		add("a %s question takes no options", q.Type)
-	}
-
-	if q.Type == TypeScale {
-		if len(q.Levels) != ScaleMax+1 {
-			add("a scale question needs exactly %d levels (0 to %d), has %d", ScaleMax+1, ScaleMax, len(q.Levels))
-		}
-		for i, l := range q.Levels {
-			checkText(l, fmt.Sprintf("level %d", i), report, true)
-		}
-	} else if len(q.Levels) > 0 {
-		add("levels apply to scale questions only")
-	}
-
-	isNum := q.Type == TypeNumber || q.Type == TypePercent
-	if !isNum && (q.Min != nil || q.Max != nil || q.Integer) {
-		add("min, max and integer apply to number and percent questions only")
-	}
-	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
-		add("min %g is above max %g", *q.Min, *q.Max)
-	}
-	if q.Type == TypePercent && ((q.Min != nil && *q.Min < 0) || (q.Max != nil && *q.Max > 100)) {
-		add("a percent question's bounds must lie within 0..100")
-	}
-	if q.MaxLength < 0 || (q.MaxLength > 0 && q.Type != TypeText) {
-		add("max_length applies to text questions only and must be positive")
-	}
-	if q.ItemsFrom != "" {
-		src, ok := d.byID[q.ItemsFrom]
-		switch {
-		case q.Type != TypeCountryShares:
-			add("items_from applies to country_shares questions only")
-		case !ok:
-			add("items_from refers to question %q, which does not exist", q.ItemsFrom)
-		case src.Type != TypeMulti:
-			add("items_from refers to %q, which is not a multi question", q.ItemsFrom)
-		default:
-			q.itemsQuestion = src
-		}
-	}
-
+	checkOptions(q, &ms)
+	checkLevels(q, &ms)
+	d.checkBounds(q, &ms)
 	if q.Scored() {
-		if q.Domain == "" {
-			add("has a tier but its section has no domain: only questions in a scored section can score")
-		}
-		if !slices.Contains([]string{TypeSingle, TypeMulti, TypeScale}, q.Type) {
-			add("a %s question cannot be scored (only single, multi and scale)", q.Type)
-		}
-		if !validTier(q.Tier) {
-			add("tier %q is not essential, important or recommended", q.Tier)
-		}
-		for _, o := range q.Options {
-			if o.Points == nil {
-				add("option %q has no points (a scored question needs points on every option)", o.ID)
-			} else if *o.Points < 0 || *o.Points > ScaleMax {
-				add("option %q: points %d outside 0..%d", o.ID, *o.Points, ScaleMax)
-			}
-		}
-		if q.Type == TypeSingle && len(q.Options) > 0 && maxOptionPoints(q) == 0 {
-			add("no option scores any points")
-		}
-		if q.MaxPoints < 0 || q.MaxPoints > ScaleMax || (q.MaxPoints > 0 && q.Type != TypeMulti) {
-			add("max_points applies to multi questions only, from 1 to %d", ScaleMax)
-		}
-		for i, r := range q.TierRules {
-			if !validTier(r.Tier) {
-				add("tier rule %d: tier %q is not essential, important or recommended", i+1, r.Tier)
-			}
-			for _, m := range d.checkCondition(r.If, true) {
-				add("tier rule %d: %s", i+1, m)
-			}
-		}
+		d.checkScoring(q, &ms)
 	} else {
-		if len(q.TierRules) > 0 || q.MaxPoints != 0 {
-			add("tier_rules and max_points need a tier")
-		}
-		for _, o := range q.Options {
-			if o.Points != nil {
-				add("option %q has points but the question has no tier: add a tier or remove the points", o.ID)
-				break
-			}
-		}
+		checkUnscored(q, &ms)
 	}
-
 	if q.ShowIf != nil {
 		for _, m := range d.checkCondition(*q.ShowIf, false) {
-			add("show_if: %s", m)
+			ms.add("show_if: %s", m)
 		}
 	}
 	return ms
+}
+
+// problemList collects the problems of one question.
+type problemList []string
+
+func (ms *problemList) add(format string, args ...any) {
+	*ms = append(*ms, fmt.Sprintf(format, args...))
+}
+
+func (ms *problemList) report(m string) { *ms = append(*ms, m) }
+
+// checkOptions checks the options of a choice question, and that other questions have none.
+func checkOptions(q *Question, ms *problemList) {
+	if q.Type != TypeSingle && q.Type != TypeMulti {
+		if len(q.Options) > 0 {
+			ms.add("a %s question takes no options", q.Type)
+		}
+		return
+	}
+	if len(q.Options) < 2 {
+		ms.add("a %s question needs at least two options", q.Type)
+	}
+	seen := map[string]bool{}
+	for _, o := range q.Options {
+		if !optionPattern.MatchString(o.ID) {
+			ms.add("option id %q must be letters, digits, '_' or '-'", o.ID)
+		}
+		if seen[o.ID] {
+			ms.add("duplicate option id %q", o.ID)
+		}
+		seen[o.ID] = true
+		if (o.ID == NA && q.AllowNA) || (o.ID == DontKnow && q.DontKnow) {
+			ms.add("option id %q clashes with the special answer of the same name", o.ID)
+		}
+		checkText(o.Label, fmt.Sprintf("option %q label", o.ID), ms.report, true)
+		if o.Exclusive && q.Type != TypeMulti {
+			ms.add("option %q: exclusive applies to multi questions only", o.ID)
+		}
+	}
+}
+
+// checkLevels checks the five level descriptions of a scale question.
+func checkLevels(q *Question, ms *problemList) {
+	if q.Type != TypeScale {
+		if len(q.Levels) > 0 {
+			ms.add("levels apply to scale questions only")
+		}
+		return
+	}
+	if len(q.Levels) != ScaleMax+1 {
+		ms.add("a scale question needs exactly %d levels (0 to %d), has %d", ScaleMax+1, ScaleMax, len(q.Levels))
+	}
+	for i, l := range q.Levels {
+		checkText(l, fmt.Sprintf("level %d", i), ms.report, true)
+	}
+}
+
+// checkBounds checks the bounds of number, percent and text answers and the items of a
+// country_shares question.
+func (d *Definition) checkBounds(q *Question, ms *problemList) {
+	isNum := q.Type == TypeNumber || q.Type == TypePercent
+	if !isNum && (q.Min != nil || q.Max != nil || q.Integer) {
+		ms.add("min, max and integer apply to number and percent questions only")
+	}
+	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
+		ms.add("min %g is above max %g", *q.Min, *q.Max)
+	}
+	if q.Type == TypePercent && ((q.Min != nil && *q.Min < 0) || (q.Max != nil && *q.Max > 100)) {
+		ms.add("a percent question's bounds must lie within 0..100")
+	}
+	if q.MaxLength < 0 || (q.MaxLength > 0 && q.Type != TypeText) {
+		ms.add("max_length applies to text questions only and must be positive")
+	}
+	if q.ItemsFrom == "" {
+		return
+	}
+	src, ok := d.byID[q.ItemsFrom]
+	switch {
+	case q.Type != TypeCountryShares:
+		ms.add("items_from applies to country_shares questions only")
+	case !ok:
+		ms.add("items_from refers to question %q, which does not exist", q.ItemsFrom)
+	case src.Type != TypeMulti:
+		ms.add("items_from refers to %q, which is not a multi question", q.ItemsFrom)
+	default:
+		q.itemsQuestion = src
+	}
+}
+
+// checkScoring checks a scored question: its domain, type, tier, points and tier rules.
+func (d *Definition) checkScoring(q *Question, ms *problemList) {
+	if q.Domain == "" {
+		ms.add("has a tier but its section has no domain: only questions in a scored section can score")
+	}
+	if !slices.Contains([]string{TypeSingle, TypeMulti, TypeScale}, q.Type) {
+		ms.add("a %s question cannot be scored (only single, multi and scale)", q.Type)
+	}
+	if !validTier(q.Tier) {
+		ms.add("tier %q is not essential, important or recommended", q.Tier)
+	}
+	for _, o := range q.Options {
+		if o.Points == nil {
+			ms.add("option %q has no points (a scored question needs points on every option)", o.ID)
+		} else if *o.Points < 0 || *o.Points > ScaleMax {
+			ms.add("option %q: points %d outside 0..%d", o.ID, *o.Points, ScaleMax)
+		}
+	}
+	if q.Type == TypeSingle && len(q.Options) > 0 && maxOptionPoints(q) == 0 {
+		ms.add("no option scores any points")
+	}
+	if q.MaxPoints < 0 || q.MaxPoints > ScaleMax || (q.MaxPoints > 0 && q.Type != TypeMulti) {
+		ms.add("max_points applies to multi questions only, from 1 to %d", ScaleMax)
+	}
+	for i, r := range q.TierRules {
+		if !validTier(r.Tier) {
+			ms.add("tier rule %d: tier %q is not essential, important or recommended", i+1, r.Tier)
+		}
+		for _, m := range d.checkCondition(r.If, true) {
+			ms.add("tier rule %d: %s", i+1, m)
+		}
+	}
+}
+
+// checkUnscored refuses the scoring fields on a question without a tier.
+func checkUnscored(q *Question, ms *problemList) {
+	if len(q.TierRules) > 0 || q.MaxPoints != 0 {
+		ms.add("tier_rules and max_points need a tier")
+	}
+	for _, o := range q.Options {
+		if o.Points != nil {
+			ms.add("option %q has points but the question has no tier: add a tier or remove the points", o.ID)
+			return
+		}
+	}
 }
 
 func validTier(t string) bool {

@@ -57,111 +57,161 @@ var workbookColumns = []column{
 // Workbook writes the checklist as an XLSX workbook: one row per item, a header row with filters,
 // a drop-down for status and priority, due dates, and an A4 landscape print layout.
 func Workbook(w io.Writer, in WorkbookInput) error {
-	lang := in.Lang
-	t := func(x questionnaire.Text) string { return x.In(lang) }
 	f := excelize.NewFile()
 	defer f.Close()
-
-	sheet := t(text("workbook.checklist"))
+	sheet := text("workbook.checklist").In(in.Lang)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	header, err := f.NewStyle(&excelize.Style{
+	st, err := newSheetStyles(f)
+	if err != nil {
+		return err
+	}
+	cl := checklistSheet{f: f, sheet: sheet, in: in, styles: st, last: colName(len(workbookColumns))}
+	for _, step := range []func() error{cl.header, cl.rows, cl.filtersAndLists, func() error { return printLayout(f, sheet) },
+		func() error { return summarySheet(f, in) }} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	created := in.Date.UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:   text("workbook.economic_security_action_checklist").In(in.Lang),
+		Creator: "esready", Created: created, Modified: created, Language: in.Lang,
+	}); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	return f.Write(w)
+}
+
+// sheetStyles are the cell styles of the checklist sheet.
+type sheetStyles struct {
+	header, body, date int
+	priority           map[string]int // fill by priority
+}
+
+func newSheetStyles(f *excelize.File) (sheetStyles, error) {
+	var st sheetStyles
+	var err error
+	if st.header, err = f.NewStyle(&excelize.Style{
 		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3864"}},
 		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
 		Border:    borders(),
-	})
-	if err != nil {
-		return err
+	}); err != nil {
+		return st, err
 	}
-	body, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}, Border: borders()})
-	if err != nil {
-		return err
+	if st.body, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}, Border: borders()}); err != nil {
+		return st, err
 	}
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd"), Alignment: &excelize.Alignment{Vertical: "top"}, Border: borders()})
-	if err != nil {
-		return err
+	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd"), Alignment: &excelize.Alignment{Vertical: "top"}, Border: borders()}); err != nil {
+		return st, err
 	}
-	priorityFill := map[string]int{}
+	st.priority = map[string]int{}
 	for p, colour := range map[string]string{checklist.PriorityHigh: "F8CBAD", checklist.PriorityMedium: "FFE699", checklist.PriorityLow: "E2EFDA"} {
 		s, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
 			Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}, Border: borders()})
 		if err != nil {
-			return err
+			return st, err
 		}
-		priorityFill[p] = s
+		st.priority[p] = s
 	}
+	return st, nil
+}
 
-	last := colName(len(workbookColumns))
-	for i, c := range workbookColumns {
-		col := colName(i + 1)
-		if err := f.SetCellValue(sheet, col+"1", t(c.title)); err != nil {
-			return err
-		}
-		if err := f.SetColWidth(sheet, col, col, c.width); err != nil {
-			return err
-		}
-	}
-	if err := f.SetCellStyle(sheet, "A1", last+"1", header); err != nil {
-		return err
-	}
+// checklistSheet writes the checklist sheet of a workbook.
+type checklistSheet struct {
+	f      *excelize.File
+	sheet  string
+	in     WorkbookInput
+	styles sheetStyles
+	last   string // the last column
+}
 
+func (c checklistSheet) t(x questionnaire.Text) string { return x.In(c.in.Lang) }
+
+func (c checklistSheet) header() error {
+	for i, col := range workbookColumns {
+		name := colName(i + 1)
+		if err := c.f.SetCellValue(c.sheet, name+"1", c.t(col.title)); err != nil {
+			return err
+		}
+		if err := c.f.SetColWidth(c.sheet, name, name, col.width); err != nil {
+			return err
+		}
+	}
+	return c.f.SetCellStyle(c.sheet, "A1", c.last+"1", c.styles.header)
+}
+
+func (c checklistSheet) rows() error {
 	titles := map[string]questionnaire.Text{}
-	for _, g := range in.Checklist.Groups {
+	for _, g := range c.in.Checklist.Groups {
 		titles[g.Domain] = g.Title
 	}
 	first := map[string]bool{}
-	for _, s := range in.Checklist.FirstSteps {
+	for _, s := range c.in.Checklist.FirstSteps {
 		first[s.ID] = true
 	}
-	for i, it := range in.Checklist.Items {
-		row := i + 2
-		status, priority, reason, due := "", "", "", any(nil)
-		if !in.Blank {
-			status = t(checklist.StatusLabel(it.Status))
-			priority = t(checklist.PriorityLabel(it.Priority))
-			reason = t(it.Reason)
-			if it.Status == checklist.StatusTodo || it.Status == checklist.StatusPartial {
-				due = in.Date.AddDate(0, 0, it.Horizon)
-			}
-		}
-		title := t(it.Title)
-		if it.FindOut {
-			title = t(text("workbook.find_out")) + title
-		}
-		mark := ""
-		if first[it.ID] {
-			mark = "★"
-		}
-		values := []any{i + 1, t(titles[it.Domain]), t(it.AreaLabel), title, t(it.Action), status, priority, reason,
-			t(checklist.TierLabel(it.Tier)), t(it.OwnerLabel), it.Horizon, due, locale.Label(lang, "label.effort.", it.Effort), t(it.Evidence),
-			locale.References(lang, it.References...), mark, ""}
-		cell := fmt.Sprintf("A%d", row)
-		if err := f.SetSheetRow(sheet, cell, &values); err != nil {
+	for i, it := range c.in.Checklist.Items {
+		if err := c.row(i+2, it, titles[it.Domain], first[it.ID]); err != nil {
 			return err
-		}
-		if err := f.SetCellStyle(sheet, cell, fmt.Sprintf("%s%d", last, row), body); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, fmt.Sprintf("L%d", row), fmt.Sprintf("L%d", row), date); err != nil {
-			return err
-		}
-		if s, ok := priorityFill[it.Priority]; ok && !in.Blank {
-			if err := f.SetCellStyle(sheet, fmt.Sprintf("G%d", row), fmt.Sprintf("G%d", row), s); err != nil {
-				return err
-			}
 		}
 	}
-	n := len(in.Checklist.Items) + 1
-	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, n), nil); err != nil {
+	return nil
+}
+
+// row writes item it on sheet row n.
+func (c checklistSheet) row(n int, it checklist.ItemResult, domain questionnaire.Text, firstStep bool) error {
+	status, priority, reason, due := "", "", "", any(nil)
+	if !c.in.Blank {
+		status = c.t(checklist.StatusLabel(it.Status))
+		priority = c.t(checklist.PriorityLabel(it.Priority))
+		reason = c.t(it.Reason)
+		if it.Status == checklist.StatusTodo || it.Status == checklist.StatusPartial {
+			due = c.in.Date.AddDate(0, 0, it.Horizon)
+		}
+	}
+	title := c.t(it.Title)
+	if it.FindOut {
+		title = c.t(text("workbook.find_out")) + title
+	}
+	mark := ""
+	if firstStep {
+		mark = "★"
+	}
+	lang := c.in.Lang
+	values := []any{n - 1, c.t(domain), c.t(it.AreaLabel), title, c.t(it.Action), status, priority, reason,
+		c.t(checklist.TierLabel(it.Tier)), c.t(it.OwnerLabel), it.Horizon, due, locale.Label(lang, "label.effort.", it.Effort), c.t(it.Evidence),
+		locale.References(lang, it.References...), mark, ""}
+	cell := fmt.Sprintf("A%d", n)
+	if err := c.f.SetSheetRow(c.sheet, cell, &values); err != nil {
 		return err
 	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, XSplit: 4, TopLeftCell: "E2", ActivePane: "bottomRight"}); err != nil {
+	if err := c.f.SetCellStyle(c.sheet, cell, fmt.Sprintf("%s%d", c.last, n), c.styles.body); err != nil {
 		return err
 	}
-	// The status and priority columns stay editable from a list, so the firm tracks progress in
-	// the workbook itself.
+	if err := c.f.SetCellStyle(c.sheet, fmt.Sprintf("L%d", n), fmt.Sprintf("L%d", n), c.styles.date); err != nil {
+		return err
+	}
+	if s, ok := c.styles.priority[it.Priority]; ok && !c.in.Blank {
+		return c.f.SetCellStyle(c.sheet, fmt.Sprintf("G%d", n), fmt.Sprintf("G%d", n), s)
+	}
+	return nil
+}
+
+// filtersAndLists adds the autofilter, the frozen panes and the drop-downs of the status and
+// priority columns, which stay editable from a list so the firm tracks progress in the workbook
+// itself.
+func (c checklistSheet) filtersAndLists() error {
+	n := len(c.in.Checklist.Items) + 1
+	if err := c.f.AutoFilter(c.sheet, fmt.Sprintf("A1:%s%d", c.last, n), nil); err != nil {
+		return err
+	}
+	if err := c.f.SetPanes(c.sheet, &excelize.Panes{Freeze: true, YSplit: 1, XSplit: 4, TopLeftCell: "E2", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	lang := c.in.Lang
 	for _, v := range []struct {
 		col    string
 		values []string
@@ -174,26 +224,11 @@ func Workbook(w io.Writer, in WorkbookInput) error {
 		if err := dv.SetDropList(v.values); err != nil {
 			return err
 		}
-		if err := f.AddDataValidation(sheet, dv); err != nil {
+		if err := c.f.AddDataValidation(c.sheet, dv); err != nil {
 			return err
 		}
 	}
-	if err := printLayout(f, sheet); err != nil {
-		return err
-	}
-
-	if err := summarySheet(f, in); err != nil {
-		return err
-	}
-	created := in.Date.UTC().Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   t(text("workbook.economic_security_action_checklist")),
-		Creator: "esready", Created: created, Modified: created, Language: lang,
-	}); err != nil {
-		return err
-	}
-	f.SetActiveSheet(0)
-	return f.Write(w)
+	return nil
 }
 
 // summarySheet adds the firm's headline figures and a legend.

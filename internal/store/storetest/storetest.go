@@ -515,71 +515,24 @@ func testConcurrentSubmits(t *testing.T, s Store) {
 // submission wins, at the revision it read, with the answers of that revision.
 func testConcurrentSaveAndSubmit(t *testing.T, s Store) {
 	const workers = 8
-	ctx := context.Background()
 	a := draft("race", 1)
 	create(t, s, a)
-
-	type win struct {
-		revision int
-		answers  questionnaire.Answers
-		seq      int64
-	}
-	var (
-		mu     sync.Mutex
-		wins   []win
-		saves  int
-		losses int
-	)
+	r := &saveSubmitRace{s: s, id: a.ID}
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			<-start
-			for i := 0; i < 50; i++ {
-				cur, err := s.Assessment(ctx, a.ID)
-				if err != nil {
-					t.Errorf("worker %d: Assessment: %v", w, err)
-					return
-				}
-				if cur.Status == assessment.StatusSubmitted {
-					return
-				}
-				if i < 1+w%4 { // save a few times (0 to 3), then try to submit
-					ans := questionnaire.Answers{"worker": float64(w), "rev": float64(cur.Revision + 1), "prof_industry": "retail"}
-					err := s.SaveDraft(ctx, a.ID, cur.Revision, ans, at(time.Minute))
-					mu.Lock()
-					switch {
-					case err == nil:
-						saves++
-					case errors.Is(err, assessment.ErrConflict):
-						losses++
-					default:
-						t.Errorf("worker %d: SaveDraft: %v", w, err)
-					}
-					mu.Unlock()
-					continue
-				}
-				seq, err := s.MarkSubmitted(ctx, a.ID, cur.Revision, result(50), row(cur, result(50), at(time.Hour)))
-				mu.Lock()
-				switch {
-				case err == nil:
-					wins = append(wins, win{cur.Revision, cur.Answers, seq})
-				case errors.Is(err, assessment.ErrConflict):
-					losses++
-				default:
-					t.Errorf("worker %d: MarkSubmitted: %v", w, err)
-				}
-				mu.Unlock()
-			}
+			r.worker(t, w)
 		})
 	}
 	close(start)
 	wg.Wait()
-	t.Logf("%d saves, %d conflicts", saves, losses)
-	if len(wins) != 1 {
-		t.Fatalf("%d submissions won, want exactly 1: %+v", len(wins), wins)
+	t.Logf("%d saves, %d conflicts", r.saves, r.losses)
+	if len(r.wins) != 1 {
+		t.Fatalf("%d submissions won, want exactly 1: %+v", len(r.wins), r.wins)
 	}
-	w := wins[0]
+	w := r.wins[0]
 	got := get(t, s, a.ID)
 	if got.Status != assessment.StatusSubmitted || got.Revision != w.revision {
 		t.Errorf("stored: status %s at revision %d, want submitted at revision %d", got.Status, got.Revision, w.revision)
@@ -593,6 +546,60 @@ func testConcurrentSaveAndSubmit(t *testing.T, s Store) {
 	}
 	if d := cmp.Diff(choices(got.Answers), rows[0].Choices); d != "" {
 		t.Errorf("row choices differ from the stored answers (-stored +row):\n%s", d)
+	}
+}
+
+// saveSubmitRace is what the workers of testConcurrentSaveAndSubmit share.
+type saveSubmitRace struct {
+	s      Store
+	id     string
+	mu     sync.Mutex
+	wins   []raceWin
+	saves  int
+	losses int
+}
+
+type raceWin struct {
+	revision int
+	answers  questionnaire.Answers
+	seq      int64
+}
+
+// worker reads the draft, saves it a few times (0 to 3, by worker), then tries to submit,
+// until the draft is submitted.
+func (r *saveSubmitRace) worker(t *testing.T, w int) {
+	ctx := context.Background()
+	for i := 0; i < 50; i++ {
+		cur, err := r.s.Assessment(ctx, r.id)
+		if err != nil {
+			t.Errorf("worker %d: Assessment: %v", w, err)
+			return
+		}
+		if cur.Status == assessment.StatusSubmitted {
+			return
+		}
+		if i < 1+w%4 {
+			ans := questionnaire.Answers{"worker": float64(w), "rev": float64(cur.Revision + 1), "prof_industry": "retail"}
+			err := r.s.SaveDraft(ctx, r.id, cur.Revision, ans, at(time.Minute))
+			r.record(t, w, "SaveDraft", err, func() { r.saves++ })
+			continue
+		}
+		seq, err := r.s.MarkSubmitted(ctx, r.id, cur.Revision, result(50), row(cur, result(50), at(time.Hour)))
+		r.record(t, w, "MarkSubmitted", err, func() { r.wins = append(r.wins, raceWin{cur.Revision, cur.Answers, seq}) })
+	}
+}
+
+// record counts one write's outcome: won calls ok, a conflict is a loss, anything else fails.
+func (r *saveSubmitRace) record(t *testing.T, w int, call string, err error, ok func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case err == nil:
+		ok()
+	case errors.Is(err, assessment.ErrConflict):
+		r.losses++
+	default:
+		t.Errorf("worker %d: %s: %v", w, call, err)
 	}
 }
 
