@@ -157,6 +157,7 @@ func exposures(e scoring.Exposure) map[string]bool {
 	out["us_origin"] = e.Flags.USOrigin
 	out["fdi"] = e.Flags.FDIDesignated
 	out["critical_infra"] = e.Flags.CriticalInfraOperator || e.Flags.CriticalInfraSupplier
+	out["foreign_investor"] = e.Flags.ForeignInvestor
 	return out
 }
 
@@ -388,7 +389,7 @@ var effortRank = map[string]int{"S": 0, "M": 1, "L": 2}
 
 // The exposures that rank first steps: a legal duty before a supply risk.
 var (
-	legalExposures  = []string{"export_control", "us_origin", "fdi", "critical_infra"}
+	legalExposures  = []string{"export_control", "us_origin", "fdi", "critical_infra", "foreign_investor"}
 	supplyExposures = []string{"supply_concentration", "china_dependence"}
 )
 

@@ -2,6 +2,7 @@ package checklist_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -11,7 +12,15 @@ import (
 	"github.com/esready/esready/internal/scoring"
 )
 
+// latest is the questionnaire version the examples answer; earlier versions keep their own rules.
+const latest = 2
+
+// esrRules loads the shipped checklist and questionnaire of esr at the latest version.
 func esrRules(t testing.TB) (*checklist.Rules, *questionnaire.Definition) {
+	return esrRulesAt(t, latest)
+}
+
+func esrRulesAt(t testing.TB, version int) (*checklist.Rules, *questionnaire.Definition) {
 	t.Helper()
 	defs, err := questionnaire.Load(configs.Embedded(), "questionnaires")
 	if err != nil {
@@ -21,11 +30,11 @@ func esrRules(t testing.TB) (*checklist.Rules, *questionnaire.Definition) {
 	if err != nil {
 		t.Fatalf("the shipped checklist does not load:\n%v", err)
 	}
-	r, ok := set.For("esr", 1)
+	r, ok := set.For("esr", version)
 	if !ok {
-		t.Fatal("no checklist for esr v1")
+		t.Fatalf("no checklist for esr v%d", version)
 	}
-	def, _ := defs.Version("esr", 1)
+	def, _ := defs.Version("esr", version)
 	return r, def
 }
 
@@ -190,7 +199,13 @@ func (s solver) reach(it checklist.Item, status string) (questionnaire.Answers, 
 // TestEveryItemReachable: each item of the shipped checklist is "to do" for some answers and
 // "done" for others.
 func TestEveryItemReachable(t *testing.T) {
-	r, def := esrRules(t)
+	for v := 1; v <= latest; v++ {
+		t.Run(fmt.Sprintf("v%d", v), func(t *testing.T) { everyItemReachable(t, v) })
+	}
+}
+
+func everyItemReachable(t *testing.T, version int) {
+	r, def := esrRulesAt(t, version)
 	s := solver{def}
 	for _, it := range r.Items {
 		for _, want := range []string{checklist.StatusTodo, checklist.StatusDone} {

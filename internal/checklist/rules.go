@@ -108,6 +108,7 @@ var Exposures = map[string]questionnaire.Text{
 	"us_origin":            {JA: "米国由来の技術", EN: "U.S.-origin technology"},
 	"fdi":                  {JA: "対内直接投資の指定業種", EN: "a designated sector for inward FDI"},
 	"critical_infra":       {JA: "基幹インフラとの関わり", EN: "ties to critical infrastructure"},
+	"foreign_investor":     {JA: "外為法の届出や免除の条件が及ぶ外国投資家の出資", EN: "foreign shareholders to whom FEFTA filings or exemption conditions apply"},
 }
 
 var (

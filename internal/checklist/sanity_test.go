@@ -16,7 +16,12 @@ import (
 // readExample reads one of the complete answer sets in examples/answers.
 func readExample(t *testing.T, name string) questionnaire.Answers {
 	t.Helper()
-	raw, err := os.ReadFile("../../examples/answers/" + name + ".json")
+	return readAnswers(t, "../../examples/answers/"+name+".json")
+}
+
+func readAnswers(t *testing.T, path string) questionnaire.Answers {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

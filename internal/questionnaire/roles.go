@@ -22,6 +22,9 @@ const (
 	RoleUSOrigin          = "us_origin"
 	RoleFDISector         = "fdi_sector"
 	RoleCriticalInfra     = "critical_infra"
+	RoleListed            = "listed"
+	RoleForeignShares     = "foreign_shareholding"
+	RoleForeignGovernment = "foreign_investor_government"
 )
 
 // roleSpec is what a role's question must be.
@@ -43,7 +46,14 @@ var roleSpecs = map[string]roleSpec{
 	RoleUSOrigin:          {types: []string{TypeSingle}, options: []string{"yes"}},
 	RoleFDISector:         {types: []string{TypeSingle}, options: []string{"core", "designated"}},
 	RoleCriticalInfra:     {types: []string{TypeSingle}, options: []string{"operator", "supplier"}},
+	RoleListed:            {types: []string{TypeSingle}, options: []string{"listed"}},
+	RoleForeignShares:     {types: []string{TypeSingle}, options: ForeignShareBands},
+	RoleForeignGovernment: {types: []string{TypeSingle}, options: []string{"yes"}},
 }
+
+// ForeignShareBands are the options of the foreign-shareholding role that mean foreign
+// investors hold shares, smallest first; the scoring reads them in this order.
+var ForeignShareBands = []string{"under_1", "from_1_to_10", "from_10_to_50", "from_50"}
 
 // checkRoles indexes the questions by role: a role must be known, played by one question only,
 // and by a question of the right type with the options the scoring reads.

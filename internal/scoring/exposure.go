@@ -57,12 +57,17 @@ type Exposure struct {
 
 // Flags are the regulatory exposures declared in the profile.
 type Flags struct {
-	ControlledItems        bool `json:"export_controlled_items"`
-	USOrigin               bool `json:"us_origin_technology"`
-	FDIDesignated          bool `json:"fdi_designated_sector"`
-	FDICore                bool `json:"fdi_core_sector"`
-	CriticalInfraOperator  bool `json:"critical_infrastructure_operator"`
-	CriticalInfraSupplier  bool `json:"critical_infrastructure_supplier"`
+	ControlledItems       bool `json:"export_controlled_items"`
+	USOrigin              bool `json:"us_origin_technology"`
+	FDIDesignated         bool `json:"fdi_designated_sector"`
+	FDICore               bool `json:"fdi_core_sector"`
+	CriticalInfraOperator bool `json:"critical_infrastructure_operator"`
+	CriticalInfraSupplier bool `json:"critical_infrastructure_supplier"`
+	// ForeignInvestor: foreign investors hold shares in a way that brings FEFTA duties: 1% or
+	// more, any stake of a government-linked investor, or any stake in an unlisted firm of a
+	// designated or core sector. ForeignGovernment: one of them is government-linked.
+	ForeignInvestor        bool `json:"foreign_investor"`
+	ForeignGovernment      bool `json:"foreign_government_investor"`
 	UnknownRegulatoryFacts bool `json:"unknown_regulatory_facts,omitempty"`
 }
 
@@ -148,14 +153,20 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 		return id != "" && questionnaire.Condition{Question: id, Op: questionnaire.OpIn, Values: values}.Holds(env)
 	}
 	const items, usOrigin, fdi, infra = questionnaire.RoleControlledItems, questionnaire.RoleUSOrigin, questionnaire.RoleFDISector, questionnaire.RoleCriticalInfra
+	const shares = questionnaire.RoleForeignShares
+	bands := questionnaire.ForeignShareBands
+	anyForeign, government := is(shares, bands...), is(questionnaire.RoleForeignGovernment, "yes")
+	unlistedScreened := is(fdi, "core", "designated") && !is(questionnaire.RoleListed, "listed")
 	e.Flags = Flags{
+		ForeignInvestor:        anyForeign && (is(shares, bands[1:]...) || government || unlistedScreened),
+		ForeignGovernment:      anyForeign && government,
 		ControlledItems:        is(items, "yes"),
 		USOrigin:               is(usOrigin, "yes"),
 		FDIDesignated:          is(fdi, "core", "designated"),
 		FDICore:                is(fdi, "core"),
 		CriticalInfraOperator:  is(infra, "operator"),
 		CriticalInfraSupplier:  is(infra, "supplier"),
-		UnknownRegulatoryFacts: is(items, questionnaire.DontKnow) || is(usOrigin, questionnaire.DontKnow) || is(fdi, questionnaire.DontKnow) || is(infra, questionnaire.DontKnow),
+		UnknownRegulatoryFacts: is(items, questionnaire.DontKnow) || is(usOrigin, questionnaire.DontKnow) || is(fdi, questionnaire.DontKnow) || is(infra, questionnaire.DontKnow) || is(shares, questionnaire.DontKnow),
 	}
 	e.Level, e.Reasons = exposureLevel(e)
 	return e
@@ -242,6 +253,13 @@ func exposureLevel(e Exposure) (string, []questionnaire.Text) {
 		high = append(high, t("対内直接投資のコア業種に該当します", "You are in a core sector for inward-FDI screening"))
 	} else if f.FDIDesignated {
 		medium = append(medium, t("対内直接投資の指定業種に該当します", "You are in a designated sector for inward-FDI screening"))
+	}
+	switch {
+	case f.ForeignInvestor && (f.ForeignGovernment || f.FDIDesignated):
+		high = append(high, t("外国投資家が株式を保有しており、外為法の届出や免除の条件が及びます（指定業種・コア業種、または外国政府等と関係のある投資家）",
+			"Foreign investors hold shares, and FEFTA filings and exemption conditions apply (a designated or core sector, or a government-linked investor)"))
+	case f.ForeignInvestor:
+		medium = append(medium, t("外国投資家が議決権の1%以上を保有しています", "Foreign investors hold 1% or more of the voting rights"))
 	}
 	if f.UnknownRegulatoryFacts {
 		medium = append(medium, t("規制の対象かどうか分からない項目があります（確認が必要です）",
