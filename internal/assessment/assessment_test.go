@@ -37,7 +37,7 @@ func TestSubmitRacingSubmit(t *testing.T) {
 				t.Errorf("submit %d: %v", i, err)
 			}
 		}
-		rows, err := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 100, Choices: true})
+		rows, err := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: latest(t), Limit: 100, Choices: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestSubmitRacingSaves(t *testing.T) {
 		if err2 != nil {
 			t.Fatal(err2)
 		}
-		rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
+		rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: latest(t), Limit: 10, Choices: true})
 		if err != nil { // lost every attempt: still a draft, no row
 			if got.Status != assessment.StatusDraft || len(rows) != 0 {
 				t.Fatalf("after ErrConflict: status %s, %d rows", got.Status, len(rows))
@@ -80,7 +80,7 @@ func TestSubmitRacingSaves(t *testing.T) {
 		if got.Status != assessment.StatusSubmitted || got.Revision != o.Assessment.Revision || len(rows) != 1 {
 			t.Fatalf("stored %s at revision %d with %d rows; submit returned revision %d", got.Status, got.Revision, len(rows), o.Assessment.Revision)
 		}
-		def, _ := registry(t).Version("esr", 1)
+		def, _ := registry(t).Latest("esr")
 		if want := scoring.Score(def, got.Answers); *want.Overall.Score != *got.Result.Overall.Score {
 			t.Errorf("stored score %v is not the score of the stored answers (%v)", *got.Result.Overall.Score, *want.Overall.Score)
 		}
@@ -163,7 +163,7 @@ func TestSubmitGivesUpWithConflict(t *testing.T) {
 			t.Errorf("submit made %d attempts, want 3", rs.saves)
 		}
 		a, _ := st.Assessment(ctx, id)
-		rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
+		rows, _ := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: latest(t), Limit: 10, Choices: true})
 		if a.Status != assessment.StatusDraft || a.Revision != 4 || len(rows) != 0 {
 			t.Errorf("after the lost submit: %s at revision %d with %d rows, want a draft at 4 and none", a.Status, a.Revision, len(rows))
 		}

@@ -80,6 +80,16 @@ func registry(t *testing.T) *questionnaire.Registry {
 	return defs
 }
 
+// latest is the version of esr new assessments are answered on.
+func latest(t *testing.T) int {
+	t.Helper()
+	def, ok := registry(t).Latest("esr")
+	if !ok {
+		t.Fatal("no esr questionnaire")
+	}
+	return def.Version
+}
+
 // example reads one of the complete answer sets in examples/answers.
 func example(t *testing.T, name string) questionnaire.Answers {
 	t.Helper()

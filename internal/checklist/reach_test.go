@@ -107,7 +107,7 @@ func (s solver) solve(c questionnaire.Condition, want bool, a questionnaire.Answ
 		return nil, false
 	}
 	q, _ := s.def.Question(c.Question)
-	for _, v := range s.candidates(q) {
+	for _, v := range s.candidates(q, a[q.ID]) {
 		b := clone(a)
 		b[q.ID] = v
 		if q.ShowIf != nil {
@@ -131,9 +131,17 @@ func (s solver) solve(c questionnaire.Condition, want bool, a questionnaire.Answ
 	return nil, false
 }
 
-// candidates are the values a question may take in the search.
-func (s solver) candidates(q *questionnaire.Question) []any {
+// candidates are the values a question may take in the search. A multi question already
+// answered may also keep its selection and add one option (a condition may need two selected).
+func (s solver) candidates(q *questionnaire.Question, cur any) []any {
 	var out []any
+	if sel, ok := cur.([]any); ok && q.Type == questionnaire.TypeMulti {
+		for _, o := range q.Options {
+			if !o.Exclusive && !slices.Contains(sel, any(o.ID)) {
+				out = append(out, append(slices.Clone(sel), o.ID))
+			}
+		}
+	}
 	switch q.Type {
 	case questionnaire.TypeSingle:
 		for _, o := range q.Options {

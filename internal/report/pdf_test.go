@@ -127,7 +127,7 @@ func TestReportProgress(t *testing.T) {
 	p := scoring.ProgressFrom("prev", reportDay.AddDate(-1, 0, 0), prev, in.Score)
 	in.Progress = &p
 	flat := strings.Join(strings.Fields(strings.Join(pages(t, in), "")), "")
-	for _, w := range []string{"前回からの進捗", "9.3", "53.2", fmt.Sprintf("%+.1f", *p.Overall.Delta), "成熟度レベル:1→3"} {
+	for _, w := range []string{"前回からの進捗", "9.0", "51.7", fmt.Sprintf("%+.1f", *p.Overall.Delta), "成熟度レベル:1→3"} {
 		if !strings.Contains(flat, w) {
 			t.Errorf("progress page lacks %q", w)
 		}
