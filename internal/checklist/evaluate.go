@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -262,20 +263,20 @@ func (it *Item) status(env *questionnaire.Submission) (string, bool) {
 
 var (
 	statusText = map[string]questionnaire.Text{
-		StatusDone:    {JA: "実施済み", EN: "Done"},
-		StatusPartial: {JA: "一部実施", EN: "Partly done"},
-		StatusTodo:    {JA: "未実施", EN: "To do"},
-		StatusNA:      {JA: "該当なし", EN: "Not applicable"},
+		StatusDone:    questionnaire.Catalogued("checklist.status.done"),
+		StatusPartial: questionnaire.Catalogued("checklist.status.partial"),
+		StatusTodo:    questionnaire.Catalogued("checklist.status.todo"),
+		StatusNA:      questionnaire.Catalogued("checklist.status.na"),
 	}
 	tierText = map[string]questionnaire.Text{
-		questionnaire.TierEssential:   {JA: "必須", EN: "essential"},
-		questionnaire.TierImportant:   {JA: "重要", EN: "important"},
-		questionnaire.TierRecommended: {JA: "推奨", EN: "recommended"},
+		questionnaire.TierEssential:   questionnaire.Catalogued("checklist.tier.essential"),
+		questionnaire.TierImportant:   questionnaire.Catalogued("checklist.tier.important"),
+		questionnaire.TierRecommended: questionnaire.Catalogued("checklist.tier.recommended"),
 	}
 	priorityText = map[string]questionnaire.Text{
-		PriorityHigh:   {JA: "高", EN: "high"},
-		PriorityMedium: {JA: "中", EN: "medium"},
-		PriorityLow:    {JA: "低", EN: "low"},
+		PriorityHigh:   questionnaire.Catalogued("checklist.priority.high"),
+		PriorityMedium: questionnaire.Catalogued("checklist.priority.medium"),
+		PriorityLow:    questionnaire.Catalogued("checklist.priority.low"),
 	}
 	priorityRank = map[string]int{PriorityHigh: 0, PriorityMedium: 1, PriorityLow: 2}
 	rankPriority = []string{PriorityHigh, PriorityMedium, PriorityLow}
@@ -286,14 +287,19 @@ func StatusLabel(s string) questionnaire.Text   { return statusText[s] }
 func PriorityLabel(p string) questionnaire.Text { return priorityText[p] }
 func TierLabel(t string) questionnaire.Text     { return tierText[t] }
 
+// The reasons of an item that is done or does not apply.
+var (
+	reasonDone = questionnaire.Catalogued("checklist.reason.done")
+	reasonNA   = questionnaire.Catalogued("checklist.reason.not_applicable")
+)
+
 // priority applies the documented rule (configs/checklist/README.md) and says why.
 func (it *Item) priority(ir ItemResult) (string, questionnaire.Text) {
-	st, tier := statusText[ir.Status], tierText[ir.Tier]
 	switch ir.Status {
 	case StatusDone:
-		return PriorityLow, questionnaire.Text{JA: "実施済みです。定期的に見直してください。", EN: "Done; review it from time to time."}
+		return PriorityLow, reasonDone
 	case StatusNA:
-		return PriorityLow, questionnaire.Text{JA: "回答内容から、貴社には該当しません。", EN: "Your answers show that this does not apply to you."}
+		return PriorityLow, reasonNA
 	}
 	rank := 2
 	switch {
@@ -303,39 +309,56 @@ func (it *Item) priority(ir ItemResult) (string, questionnaire.Text) {
 		ir.Status == StatusPartial && ir.Tier == questionnaire.TierEssential:
 		rank = 1
 	}
-	ja := []string{st.JA + "・" + tier.JA + "項目のため優先度「" + priorityText[rankPriority[rank]].JA + "」。"}
-	en := []string{st.EN + " and " + tier.EN + ": " + priorityText[rankPriority[rank]].EN + " priority."}
-	var names []questionnaire.Text
-	for _, e := range ir.Exposed {
-		names = append(names, Exposures[e])
-	}
-	if len(names) > 0 && rank > 0 {
+	why := priorityReason{status: ir.Status, tier: ir.Tier, base: rankPriority[rank], exposed: ir.Exposed, findOut: ir.FindOut}
+	if len(ir.Exposed) > 0 && rank > 0 {
 		rank--
-		var nj, ne []string
-		for _, n := range names {
-			nj, ne = append(nj, n.JA), append(ne, n.EN)
-		}
-		ja = append(ja, strings.Join(nj, "、")+"があるため、1段階引き上げて「"+priorityText[rankPriority[rank]].JA+"」。")
-		en = append(en, "Raised to "+priorityText[rankPriority[rank]].EN+" for "+strings.Join(ne, " and ")+".")
-	} else if len(names) > 0 {
-		var ne []string
-		var nj []string
-		for _, n := range names {
-			nj, ne = append(nj, n.JA), append(ne, n.EN)
-		}
-		ja = append(ja, strings.Join(nj, "、")+"があるため、特に急ぎます。")
-		en = append(en, "All the more urgent given "+strings.Join(ne, " and ")+".")
+		why.raised = rankPriority[rank]
 	}
 	if ir.FindOut && rank > 1 {
 		rank = 1
-		ja = append(ja, "「わからない」と回答した点の確認は手間が少ないため「中」。")
-		en = append(en, "Finding out what you answered \"don't know\" is quick: medium.")
+		why.quick = true
 	}
-	if ir.FindOut {
-		ja = append([]string{"「わからない」と回答した点を確認する作業です。"}, ja...)
-		en = append([]string{"A task of finding out what you answered \"don't know\"."}, en...)
+	return rankPriority[rank], questionnaire.Text{JA: why.in("ja"), EN: why.in("en")}
+}
+
+// priorityReason is how an item's priority came about.
+type priorityReason struct {
+	status, tier string
+	base         string   // the priority status and tier give
+	raised       string   // the priority the exposures raised it to, "" when they did not
+	exposed      []string // the firm's exposures that make the item more urgent
+	findOut      bool     // a task of finding out a "don't know" answer
+	quick        bool     // raised to medium because finding out is quick
+}
+
+// in says the reason in lang: sentences run on in Japanese, spaced in English.
+func (p priorityReason) in(lang string) string {
+	var out []string
+	if p.findOut {
+		out = append(out, locale.Get(lang, "checklist.reason.find_out_task"))
 	}
-	return rankPriority[rank], questionnaire.Text{JA: strings.Join(ja, ""), EN: strings.Join(en, " ")}
+	out = append(out, locale.Get(lang, "checklist.reason.rank", "status", statusText[p.status].In(lang),
+		"tier", tierText[p.tier].In(lang), "priority", priorityText[p.base].In(lang)))
+	if len(p.exposed) > 0 {
+		names := make([]string, len(p.exposed))
+		for i, e := range p.exposed {
+			names[i] = Exposures[e].In(lang)
+		}
+		list := strings.Join(names, locale.Get(lang, "checklist.reason.exposure_separator"))
+		if p.raised != "" {
+			out = append(out, locale.Get(lang, "checklist.reason.raised", "priority", priorityText[p.raised].In(lang), "exposures", list))
+		} else {
+			out = append(out, locale.Get(lang, "checklist.reason.urgent", "exposures", list))
+		}
+	}
+	if p.quick {
+		out = append(out, locale.Get(lang, "checklist.reason.find_out_quick"))
+	}
+	sep := ""
+	if lang == "en" {
+		sep = " "
+	}
+	return strings.Join(out, sep)
 }
 
 // firstSteps picks the first actions: open items, essential first, then by priority; among

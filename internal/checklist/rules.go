@@ -72,9 +72,9 @@ type Practice struct {
 
 // Areas of METI's Economic Security Management Guideline.
 var Areas = map[string]questionnaire.Text{
-	"autonomy":         {JA: "自律性の確保", EN: "Autonomy"},
-	"indispensability": {JA: "不可欠性の確保", EN: "Indispensability"},
-	"governance":       {JA: "ガバナンスの強化", EN: "Governance"},
+	"autonomy":         questionnaire.Catalogued("checklist.area.autonomy"),
+	"indispensability": questionnaire.Catalogued("checklist.area.indispensability"),
+	"governance":       questionnaire.Catalogued("checklist.area.governance"),
 }
 
 // SmallFirmOwner is who owns every item of a small-scale firm.
@@ -84,31 +84,31 @@ func SmallFirmOwner() questionnaire.Text {
 
 // Owners are the roles an action can be given to.
 var Owners = map[string]questionnaire.Text{
-	"top_management":     {JA: "経営トップ", EN: "Top management"},
-	"board":              {JA: "取締役会", EN: "Board"},
-	"corporate_planning": {JA: "経営企画", EN: "Corporate planning"},
-	"risk_management":    {JA: "リスク管理", EN: "Risk management"},
-	"procurement":        {JA: "調達・購買", EN: "Procurement"},
-	"sales":              {JA: "営業", EN: "Sales"},
-	"legal":              {JA: "法務・コンプライアンス", EN: "Legal and compliance"},
-	"export_control":     {JA: "輸出管理", EN: "Export control"},
-	"it":                 {JA: "情報システム", EN: "IT"},
-	"hr":                 {JA: "人事", EN: "HR"},
-	"rnd":                {JA: "研究開発", EN: "R&D"},
-	"general_affairs":    {JA: "総務", EN: "General affairs"},
-	"logistics":          {JA: "物流・出荷", EN: "Logistics"},
-	"finance":            {JA: "財務", EN: "Finance"},
+	"top_management":     questionnaire.Catalogued("checklist.owner.top_management"),
+	"board":              questionnaire.Catalogued("checklist.owner.board"),
+	"corporate_planning": questionnaire.Catalogued("checklist.owner.corporate_planning"),
+	"risk_management":    questionnaire.Catalogued("checklist.owner.risk_management"),
+	"procurement":        questionnaire.Catalogued("checklist.owner.procurement"),
+	"sales":              questionnaire.Catalogued("checklist.owner.sales"),
+	"legal":              questionnaire.Catalogued("checklist.owner.legal"),
+	"export_control":     questionnaire.Catalogued("checklist.owner.export_control"),
+	"it":                 questionnaire.Catalogued("checklist.owner.it"),
+	"hr":                 questionnaire.Catalogued("checklist.owner.hr"),
+	"rnd":                questionnaire.Catalogued("checklist.owner.rnd"),
+	"general_affairs":    questionnaire.Catalogued("checklist.owner.general_affairs"),
+	"logistics":          questionnaire.Catalogued("checklist.owner.logistics"),
+	"finance":            questionnaire.Catalogued("checklist.owner.finance"),
 }
 
 // Exposures an item can name; each raises its priority for a firm that has it.
 var Exposures = map[string]questionnaire.Text{
-	"supply_concentration": {JA: "調達先の集中（HHI 5,000以上の重要物資）", EN: "concentrated supply (a critical material with an HHI of 5,000 or more)"},
-	"china_dependence":     {JA: "中国への依存（調達または売上の50%以上）", EN: "dependence on China (50% or more of procurement or sales)"},
-	"export_control":       {JA: "リスト規制品の輸出", EN: "exports of list-controlled items"},
-	"us_origin":            {JA: "米国由来の技術", EN: "U.S.-origin technology"},
-	"fdi":                  {JA: "対内直接投資の指定業種", EN: "a designated sector for inward FDI"},
-	"critical_infra":       {JA: "基幹インフラとの関わり", EN: "ties to critical infrastructure"},
-	"foreign_investor":     {JA: "外為法の届出や免除の条件が及ぶ外国投資家の出資", EN: "foreign shareholders to whom FEFTA filings or exemption conditions apply"},
+	"supply_concentration": questionnaire.Catalogued("checklist.exposure.supply_concentration"),
+	"china_dependence":     questionnaire.Catalogued("checklist.exposure.china_dependence"),
+	"export_control":       questionnaire.Catalogued("checklist.exposure.export_control"),
+	"us_origin":            questionnaire.Catalogued("checklist.exposure.us_origin"),
+	"fdi":                  questionnaire.Catalogued("checklist.exposure.fdi"),
+	"critical_infra":       questionnaire.Catalogued("checklist.exposure.critical_infra"),
+	"foreign_investor":     questionnaire.Catalogued("checklist.exposure.foreign_investor"),
 }
 
 var (

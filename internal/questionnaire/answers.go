@@ -5,8 +5,11 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/esready/esready/internal/locale"
 )
 
 // Answers maps question ids to answer values as decoded from JSON: string, float64, []any,
@@ -132,7 +135,7 @@ func (q *Question) check(v any) (*msg, []any) {
 			return &msgWantOption, nil
 		}
 		if _, ok := q.Option(s); !ok {
-			return &msgNoSuchOption, []any{s}
+			return &msgNoSuchOption, []any{"option", quoted{s}}
 		}
 	case TypeMulti:
 		list, ok := v.([]any)
@@ -150,14 +153,14 @@ func (q *Question) check(v any) (*msg, []any) {
 			}
 			o, ok := q.Option(s)
 			if !ok {
-				return &msgNoSuchOption, []any{s}
+				return &msgNoSuchOption, []any{"option", quoted{s}}
 			}
 			if seen[s] {
-				return &msgDuplicate, []any{s}
+				return &msgDuplicate, []any{"option", quoted{s}}
 			}
 			seen[s] = true
 			if o.Exclusive && len(list) > 1 {
-				return &msgExclusive, []any{o.Label}
+				return &msgExclusive, []any{"option", quoted{o.Label}}
 			}
 		}
 	case TypeScale:
@@ -172,7 +175,7 @@ func (q *Question) check(v any) (*msg, []any) {
 		}
 		lo, hi := q.bounds()
 		if f < lo || f > hi {
-			return &msgRange, []any{lo, hi}
+			return &msgRange, []any{"min", lo, "max", hi}
 		}
 		if q.Integer && f != math.Trunc(f) {
 			return &msgWantInteger, nil
@@ -186,7 +189,7 @@ func (q *Question) check(v any) (*msg, []any) {
 			return &msgWantText, nil
 		}
 		if n, limit := utf8.RuneCountInString(s), q.maxLength(); n > limit {
-			return &msgTooLong, []any{limit}
+			return &msgTooLong, []any{"limit", limit}
 		}
 		for _, r := range s {
 			if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
@@ -210,7 +213,7 @@ func (q *Question) check(v any) (*msg, []any) {
 			src := q.itemsQuestion
 			if src != nil {
 				if o, ok := src.Option(item); !ok || o.Exclusive {
-					return &msgNoSuchItem, []any{item}
+					return &msgNoSuchItem, []any{"item", quoted{item}}
 				}
 			}
 			shares, ok := obj[item].(map[string]any)
@@ -228,7 +231,7 @@ func (q *Question) check(v any) (*msg, []any) {
 // checkShares checks one set of country shares: ISO codes, each share 0..100, sum ≤ 100.
 func checkShares(shares map[string]any, item string) (*msg, []any) {
 	if len(shares) == 0 {
-		return &msgEmptyShares, []any{item}
+		return &msgEmptyShares, []any{"item", quoted{item}}
 	}
 	codes := make([]string, 0, len(shares))
 	for c := range shares {
@@ -238,16 +241,16 @@ func checkShares(shares map[string]any, item string) (*msg, []any) {
 	sum := 0.0
 	for _, c := range codes {
 		if !IsCountry(c) {
-			return &msgBadCountry, []any{c}
+			return &msgBadCountry, []any{"code", quoted{c}}
 		}
 		f, ok := shares[c].(float64)
 		if !ok || math.IsNaN(f) || f <= 0 || f > 100 {
-			return &msgBadShare, []any{c}
+			return &msgBadShare, []any{"code", quoted{c}}
 		}
 		sum += f
 	}
 	if sum > 100+1e-9 {
-		return &msgShareSum, []any{sum}
+		return &msgShareSum, []any{"sum", sum}
 	}
 	return nil, nil
 }
@@ -285,7 +288,7 @@ func (q *Question) checkItems(v any, a Answers) (*msg, []any) {
 	sort.Strings(items)
 	for _, item := range items {
 		if !slices.Contains(selected, item) {
-			return &msgItemNotSelected, []any{item}
+			return &msgItemNotSelected, []any{"item", quoted{item}}
 		}
 	}
 	if !q.Required {
@@ -301,7 +304,7 @@ func (q *Question) checkItems(v any, a Answers) (*msg, []any) {
 		}
 	}
 	if len(missing) > 0 {
-		return &msgItemsMissing, []any{missing}
+		return &msgItemsMissing, []any{"items", missing}
 	}
 	return nil, nil
 }
@@ -472,44 +475,55 @@ func (c Condition) Holds(e Env) bool {
 	return false
 }
 
-// msg is a validation message in both languages; %v verbs take the same arguments in each.
-type msg struct{ ja, en string }
+// msg is the catalogue key of a validation message ("validation.…"); its values come as
+// name–value pairs for the {placeholders} of both languages.
+type msg string
 
-func (m msg) format(lang string, args ...any) string {
-	for i, a := range args {
-		if t, ok := a.(Text); ok {
-			args[i] = t.In(lang)
+// quoted is a value a message quotes: the Japanese text puts it in 「」 itself, the English one
+// shows it Go-quoted ("mining").
+type quoted struct{ v any }
+
+func (m msg) format(lang string, pairs ...any) string {
+	vals := make([]any, len(pairs))
+	for i, a := range pairs {
+		q, isQuoted := a.(quoted)
+		if isQuoted {
+			a = q.v
 		}
+		if t, ok := a.(Text); ok {
+			a = t.In(lang)
+		}
+		if isQuoted && lang == "en" {
+			a = strconv.Quote(fmt.Sprint(a))
+		}
+		vals[i] = a
 	}
-	if lang == "en" {
-		return fmt.Sprintf(m.en, args...)
-	}
-	return fmt.Sprintf(m.ja, args...)
+	return locale.Get(lang, string(m), vals...)
 }
 
 var (
-	msgUnknown         = msg{"この質問はこの調査票にありません。", "There is no such question in this questionnaire."}
-	msgHidden          = msg{"この質問は、ほかの回答により表示されない質問のため、回答できません。", "This question is not shown for your other answers, so it cannot be answered."}
-	msgRequired        = msg{"この質問は回答が必須です。", "This question must be answered."}
-	msgItemsMissing    = msg{"選択した次の項目について、国別の割合を入力してください: %v", "Enter the shares by country for these selected items: %v"}
-	msgWantOption      = msg{"選択肢を一つ選んでください。", "Choose one of the options."}
-	msgWantOptions     = msg{"選択肢のリストで回答してください。", "Answer with a list of options."}
-	msgNoSuchOption    = msg{"「%v」はこの質問の選択肢にありません。", "%q is not an option of this question."}
-	msgEmptyChoice     = msg{"少なくとも一つ選んでください。", "Choose at least one option."}
-	msgDuplicate       = msg{"「%v」が重複しています。", "%q is chosen twice."}
-	msgExclusive       = msg{"「%v」はほかの選択肢と同時には選べません。", "%q cannot be combined with other options."}
-	msgWantLevel       = msg{"0から4までの整数で回答してください。", "Answer with a whole number from 0 to 4."}
-	msgWantNumber      = msg{"数値で回答してください。", "Answer with a number."}
-	msgRange           = msg{"%vから%vまでの範囲で入力してください。", "Enter a value from %v to %v."}
-	msgWantInteger     = msg{"整数で入力してください。", "Enter a whole number."}
-	msgWantText        = msg{"文字列で回答してください。", "Answer with text."}
-	msgTooLong         = msg{"%v文字以内で入力してください。", "Use at most %v characters."}
-	msgControlChar     = msg{"使用できない制御文字が含まれています。", "The text contains control characters that are not allowed."}
-	msgWantShares      = msg{"国コードと割合(%%)の組で回答してください。例: {\"CN\":60,\"VN\":25}", "Answer with country codes and shares in %%, e.g. {\"CN\":60,\"VN\":25}."}
-	msgEmptyShares     = msg{"「%v」の国別の割合が空です。", "The shares by country for %q are empty."}
-	msgBadCountry      = msg{"「%v」はISO 3166-1の2文字の国コードではありません。", "%q is not an ISO 3166-1 alpha-2 country code."}
-	msgBadShare        = msg{"「%v」の割合は0より大きく100以下の数値にしてください。", "The share of %q must be a number above 0 and at most 100."}
-	msgShareSum        = msg{"割合の合計が%vになっています。合計は100以下にしてください。", "The shares add up to %v; they must add up to at most 100."}
-	msgNoSuchItem      = msg{"「%v」は国別割合を入力できる項目ではありません。", "%q is not an item whose shares can be given."}
-	msgItemNotSelected = msg{"「%v」は前の質問で選択されていません。", "%q was not selected in the earlier question."}
+	msgUnknown         msg = "validation.unknown"
+	msgHidden          msg = "validation.hidden"
+	msgRequired        msg = "validation.required"
+	msgItemsMissing    msg = "validation.items_missing"
+	msgWantOption      msg = "validation.want_option"
+	msgWantOptions     msg = "validation.want_options"
+	msgNoSuchOption    msg = "validation.no_such_option"
+	msgEmptyChoice     msg = "validation.empty_choice"
+	msgDuplicate       msg = "validation.duplicate"
+	msgExclusive       msg = "validation.exclusive"
+	msgWantLevel       msg = "validation.want_level"
+	msgWantNumber      msg = "validation.want_number"
+	msgRange           msg = "validation.range"
+	msgWantInteger     msg = "validation.want_integer"
+	msgWantText        msg = "validation.want_text"
+	msgTooLong         msg = "validation.too_long"
+	msgControlChar     msg = "validation.control_char"
+	msgWantShares      msg = "validation.want_shares"
+	msgEmptyShares     msg = "validation.empty_shares"
+	msgBadCountry      msg = "validation.bad_country"
+	msgBadShare        msg = "validation.bad_share"
+	msgShareSum        msg = "validation.share_sum"
+	msgNoSuchItem      msg = "validation.no_such_item"
+	msgItemNotSelected msg = "validation.item_not_selected"
 )

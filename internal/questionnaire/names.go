@@ -5,14 +5,23 @@ import (
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"github.com/esready/esready/internal/locale"
 )
 
 // shortCountry overrides CLDR where its name is longer than a reader expects in a table or a
 // sentence ("中華人民共和国香港特別行政区", "Hong Kong SAR China").
 var shortCountry = map[string]Text{
-	"HK": {JA: "香港", EN: "Hong Kong"},
-	"MO": {JA: "マカオ", EN: "Macao"},
-	"US": {JA: "米国", EN: "United States"},
+	"HK": Catalogued("country.HK"),
+	"MO": Catalogued("country.MO"),
+	"US": Catalogued("country.US"),
+}
+
+// CataloguedEach is Catalogued for a text whose inserted values differ by language (a
+// material's label, a country's name, an amount written the Japanese way): pairs returns the
+// name–value pairs for each language.
+func CataloguedEach(key string, pairs func(lang string) []any) Text {
+	return Text{JA: locale.Get("ja", key, pairs("ja")...), EN: locale.Get("en", key, pairs("en")...)}
 }
 
 // CountryName is the name of an ISO 3166-1 alpha-2 country in Japanese (or English for en),

@@ -83,14 +83,14 @@ type surveyValid struct {
 
 // Labels of the special answers and of the share matrix, in both languages.
 var (
-	labelNA       = Text{JA: "該当しない", EN: "Not applicable"}
-	labelDontKnow = Text{JA: "わからない", EN: "Don't know"}
-	labelItem     = Text{JA: "品目", EN: "Item"}
-	labelCountry  = Text{JA: "国・地域（ISO 2文字コード、例: CN）", EN: "Country (ISO 2-letter code, e.g. CN)"}
-	labelShare    = Text{JA: "調達割合（%）", EN: "Share of supply (%)"}
-	labelAddRow   = Text{JA: "国を追加", EN: "Add a country"}
-	labelRemove   = Text{JA: "削除", EN: "Remove"}
-	labelCodeErr  = Text{JA: "ISO 3166-1の2文字の国コード（大文字）で入力してください。", EN: "Enter an ISO 3166-1 two-letter country code in capitals."}
+	labelNA       = Catalogued("surveyjs.not_applicable")
+	labelDontKnow = Catalogued("surveyjs.dont_know")
+	labelItem     = Catalogued("surveyjs.item")
+	labelCountry  = Catalogued("surveyjs.country")
+	labelShare    = Catalogued("surveyjs.share")
+	labelAddRow   = Catalogued("surveyjs.add_country")
+	labelRemove   = Catalogued("surveyjs.remove")
+	labelCodeErr  = Catalogued("surveyjs.country_code_error")
 )
 
 // dropdownFrom is the number of options from which a single question renders as a dropdown.

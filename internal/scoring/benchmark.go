@@ -76,18 +76,22 @@ func cohortLabel(level int, band string, sector questionnaire.Text) questionnair
 	bl := bandLabels[band]
 	switch level {
 	case 0:
-		return questionnaire.Text{JA: "同じ規模・同じ業種の企業（" + bl.JA + "・" + sector.JA + "）", EN: "firms of the same size and sector (" + bl.EN + ", " + sector.EN + ")"}
+		return questionnaire.CataloguedEach("scoring.benchmark.cohort_band_sector", func(lang string) []any {
+			return []any{"band", bl.In(lang), "sector", sector.In(lang)}
+		})
 	case 1:
-		return questionnaire.Text{JA: "同じ規模の企業（" + bl.JA + "）", EN: "firms of the same size (" + bl.EN + ")"}
+		return questionnaire.CataloguedEach("scoring.benchmark.cohort_band", func(lang string) []any {
+			return []any{"band", bl.In(lang)}
+		})
 	}
-	return questionnaire.Text{JA: "すべての回答企業", EN: "all responding firms"}
+	return questionnaire.Catalogued("scoring.benchmark.cohort_all")
 }
 
 var bandLabels = map[string]questionnaire.Text{
-	BandSmallScale: {JA: "小規模企業", EN: "small-scale firms"},
-	BandSME:        {JA: "中小企業", EN: "SMEs"},
-	BandLarge:      {JA: "大企業", EN: "large firms"},
-	"all":          {JA: "回答企業", EN: "responding firms"},
+	BandSmallScale: questionnaire.Catalogued("scoring.benchmark.band.small_scale"),
+	BandSME:        questionnaire.Catalogued("scoring.benchmark.band.sme"),
+	BandLarge:      questionnaire.Catalogued("scoring.benchmark.band.large"),
+	"all":          questionnaire.Catalogued("scoring.benchmark.band.all"),
 }
 
 // quantile interpolates linearly between the closest ranks of n ascending values (Hyndman & Fan

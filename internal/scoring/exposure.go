@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -206,64 +207,35 @@ func top(shares map[string]float64) (string, float64) {
 // material with HHI ≥ 2,500; China ≥ 20% of procurement or sales; any other regulatory flag;
 // regulatory facts the firm does not know. Low otherwise.
 func exposureLevel(e Exposure) (string, []questionnaire.Text) {
-	var high, medium []questionnaire.Text
-	t := func(ja, en string) questionnaire.Text { return questionnaire.Text{JA: ja, EN: en} }
-	for _, m := range e.Materials {
-		switch m.Concentration {
-		case exposureLevelHigh:
-			hhi := questionnaire.Grouped(m.HHI)
-			high = append(high, t(
-				m.Label.JA+"の調達先が集中しています（HHI "+hhi+"、"+m.Supplier("ja")+" "+ftoa(m.TopShare)+"%）",
-				m.Label.EN+" supply is concentrated (HHI "+hhi+", "+m.Supplier("en")+" "+ftoa(m.TopShare)+"%)"))
-		case "moderate":
-			hhi := questionnaire.Grouped(m.HHI)
-			medium = append(medium, t(
-				m.Label.JA+"の調達先がやや集中しています（HHI "+hhi+"）",
-				m.Label.EN+" supply is moderately concentrated (HHI "+hhi+")"))
-		}
-	}
-	china := func(p *float64, ja, en string) {
-		switch {
-		case p == nil:
-		case *p >= ChinaShareHigh:
-			high = append(high, t("中国が"+ja+"の"+ftoa(*p)+"%を占めます", "China accounts for "+ftoa(*p)+"% of "+en))
-		case *p >= ChinaShareModerate:
-			medium = append(medium, t("中国が"+ja+"の"+ftoa(*p)+"%を占めます", "China accounts for "+ftoa(*p)+"% of "+en))
-		}
-	}
-	china(e.ChinaProcurement, "調達", "procurement")
-	china(e.ChinaSales, "売上", "sales")
+	high, medium := supplyReasons(e)
+	t := questionnaire.Catalogued
 	f := e.Flags
 	switch {
 	case f.ControlledItems && f.USOrigin:
-		high = append(high, t("リスト規制品を輸出し、米国由来の技術を含む製品も扱っています（日本と米国の双方の規制が及びます）",
-			"You export list-controlled items and handle U.S.-origin technology (both Japanese and U.S. rules apply)"))
+		high = append(high, t("scoring.exposure.controlled_and_us_origin"))
 	case f.ControlledItems:
-		medium = append(medium, t("リスト規制品を輸出しています", "You export list-controlled items"))
+		medium = append(medium, t("scoring.exposure.controlled_items"))
 	case f.USOrigin:
-		medium = append(medium, t("米国由来の技術を含む製品を扱っています（米国の再輸出規制が及ぶ可能性があります）",
-			"You handle U.S.-origin technology (U.S. re-export rules may apply)"))
+		medium = append(medium, t("scoring.exposure.us_origin"))
 	}
 	if f.CriticalInfraOperator {
-		high = append(high, t("基幹インフラの特定社会基盤事業者です", "You are a designated critical-infrastructure operator"))
+		high = append(high, t("scoring.exposure.critical_infra_operator"))
 	} else if f.CriticalInfraSupplier {
-		medium = append(medium, t("特定社会基盤事業者に設備や保守を提供しています", "You supply or maintain equipment for designated critical-infrastructure operators"))
+		medium = append(medium, t("scoring.exposure.critical_infra_supplier"))
 	}
 	if f.FDICore {
-		high = append(high, t("対内直接投資のコア業種に該当します", "You are in a core sector for inward-FDI screening"))
+		high = append(high, t("scoring.exposure.fdi_core"))
 	} else if f.FDIDesignated {
-		medium = append(medium, t("対内直接投資の指定業種に該当します", "You are in a designated sector for inward-FDI screening"))
+		medium = append(medium, t("scoring.exposure.fdi_designated"))
 	}
 	switch {
 	case f.ForeignInvestor && (f.ForeignGovernment || f.FDIDesignated):
-		high = append(high, t("外国投資家が株式を保有しており、外為法の届出や免除の条件が及びます（指定業種・コア業種、または外国政府等と関係のある投資家）",
-			"Foreign investors hold shares, and FEFTA filings and exemption conditions apply (a designated or core sector, or a government-linked investor)"))
+		high = append(high, t("scoring.exposure.foreign_investor_screened"))
 	case f.ForeignInvestor:
-		medium = append(medium, t("外国投資家が議決権の1%以上を保有しています", "Foreign investors hold 1% or more of the voting rights"))
+		medium = append(medium, t("scoring.exposure.foreign_investor"))
 	}
 	if f.UnknownRegulatoryFacts {
-		medium = append(medium, t("規制の対象かどうか分からない項目があります（確認が必要です）",
-			"You do not know whether some rules apply to you (this needs checking)"))
+		medium = append(medium, t("scoring.exposure.unknown_regulatory_facts"))
 	}
 	switch {
 	case len(high) > 0:
@@ -271,6 +243,41 @@ func exposureLevel(e Exposure) (string, []questionnaire.Text) {
 	case len(medium) > 0:
 		return exposureLevelMedium, medium
 	}
-	return exposureLevelLow, []questionnaire.Text{t("集中した調達先や規制上の重要な該当事項は回答されていません",
-		"No concentrated supply or major regulatory exposure was reported")}
+	return exposureLevelLow, []questionnaire.Text{t("scoring.exposure.none")}
+}
+
+// supplyReasons are the reasons of high and medium exposure from concentrated supply and from
+// China's share of procurement and sales.
+func supplyReasons(e Exposure) (high, medium []questionnaire.Text) {
+	for _, m := range e.Materials {
+		switch m.Concentration {
+		case exposureLevelHigh:
+			high = append(high, questionnaire.CataloguedEach("scoring.exposure.concentrated", func(lang string) []any {
+				return []any{"material", m.Label.In(lang), "hhi", questionnaire.Grouped(m.HHI), "supplier", m.Supplier(lang), "share", ftoa(m.TopShare)}
+			}))
+		case "moderate":
+			medium = append(medium, questionnaire.CataloguedEach("scoring.exposure.moderately_concentrated", func(lang string) []any {
+				return []any{"material", m.Label.In(lang), "hhi", questionnaire.Grouped(m.HHI)}
+			}))
+		}
+	}
+	china := func(p *float64, what string) {
+		var to *[]questionnaire.Text
+		switch {
+		case p == nil:
+			return
+		case *p >= ChinaShareHigh:
+			to = &high
+		case *p >= ChinaShareModerate:
+			to = &medium
+		default:
+			return
+		}
+		*to = append(*to, questionnaire.CataloguedEach("scoring.exposure.china_share", func(lang string) []any {
+			return []any{"share", ftoa(*p), "what", locale.Get(lang, what)}
+		}))
+	}
+	china(e.ChinaProcurement, "scoring.exposure.procurement")
+	china(e.ChinaSales, "scoring.exposure.sales")
+	return high, medium
 }

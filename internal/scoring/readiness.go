@@ -71,21 +71,11 @@ type Level struct {
 
 // Levels are the maturity levels and their thresholds on the overall score.
 var Levels = []Level{
-	{1, 0, questionnaire.Text{JA: "未着手", EN: "Not started"}, questionnaire.Text{
-		JA: "経済安全保障への備えはほぼ手付かずです。まず責任者を決め、自社の依存関係を把握するところから始めましょう。",
-		EN: "Economic-security preparation has hardly begun. Start by naming who is responsible and mapping what the business depends on."}},
-	{2, 20, questionnaire.Text{JA: "場当たり的", EN: "Ad hoc"}, questionnaire.Text{
-		JA: "問題が起きたときに個別に対応している段階です。重要な取組を文書にし、社内で共有しましょう。",
-		EN: "Issues are handled case by case as they arise. Write down the key practices and share them across the company."}},
-	{3, 40, questionnaire.Text{JA: "部分的に整備", EN: "Partly in place"}, questionnaire.Text{
-		JA: "一部の取組は文書化されていますが、全社には行き渡っていません。抜けている分野を埋め、全社に広げましょう。",
-		EN: "Some practices are documented but not yet company-wide. Close the gaps and extend them across the company."}},
-	{4, 60, questionnaire.Text{JA: "全社で定着", EN: "Established"}, questionnaire.Text{
-		JA: "主要な取組が全社で文書化され、運用されています。定期的な見直しで実効性を高めましょう。",
-		EN: "The main practices are documented and applied company-wide. Raise their effect through regular review."}},
-	{5, 80, questionnaire.Text{JA: "継続的に改善", EN: "Continuously improving"}, questionnaire.Text{
-		JA: "取組が定期的に評価・改善されています。取引先や業界への働きかけなど、一歩進んだ取組も検討しましょう。",
-		EN: "Practices are reviewed and improved regularly. Consider going further, for example by working with suppliers and your industry."}},
+	{1, 0, questionnaire.Catalogued("scoring.level.1.name"), questionnaire.Catalogued("scoring.level.1.description")},
+	{2, 20, questionnaire.Catalogued("scoring.level.2.name"), questionnaire.Catalogued("scoring.level.2.description")},
+	{3, 40, questionnaire.Catalogued("scoring.level.3.name"), questionnaire.Catalogued("scoring.level.3.description")},
+	{4, 60, questionnaire.Catalogued("scoring.level.4.name"), questionnaire.Catalogued("scoring.level.4.description")},
+	{5, 80, questionnaire.Catalogued("scoring.level.5.name"), questionnaire.Catalogued("scoring.level.5.description")},
 }
 
 // CapLevel is the highest level a firm reaches while any essential practice scores 0.

@@ -7,10 +7,10 @@
 package scoring
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 
+	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -40,11 +40,11 @@ type sizeLimits struct {
 }
 
 var sizeTable = []sizeLimits{
-	{questionnaire.Text{JA: "製造業・建設業・運輸業その他", EN: "manufacturing, construction, transport and others"}, 300, 300, 20,
+	{questionnaire.Catalogued("scoring.size.group.manufacturing"), 300, 300, 20,
 		[]string{"manufacturing", "construction", "transport", "other"}},
-	{questionnaire.Text{JA: "卸売業", EN: "wholesale"}, 100, 100, 5, []string{"wholesale"}},
-	{questionnaire.Text{JA: "サービス業", EN: "services"}, 50, 100, 5, []string{"services"}},
-	{questionnaire.Text{JA: "小売業", EN: "retail"}, 50, 50, 5, []string{"retail"}},
+	{questionnaire.Catalogued("scoring.size.group.wholesale"), 100, 100, 5, []string{"wholesale"}},
+	{questionnaire.Catalogued("scoring.size.group.services"), 50, 100, 5, []string{"services"}},
+	{questionnaire.Catalogued("scoring.size.group.retail"), 50, 50, 5, []string{"retail"}},
 }
 
 // Size is the firm's size band and the rule that decided it.
@@ -65,41 +65,62 @@ func Classify(industry string, capitalMillion, employees *float64) Size {
 			}
 		}
 	}
-	yen := YenJA
-	limits := questionnaire.Text{
-		JA: fmt.Sprintf("%s: 資本金%s以下または従業員%g人以下が中小企業、従業員%g人以下が小規模企業者（中小企業基本法第2条）",
-			row.group.JA, yen(row.capitalMillion), row.employees, row.smallEmployees),
-		EN: fmt.Sprintf("%s: SME if paid-in capital is at most %s or employees at most %g; small-scale if employees at most %g (SME Basic Act, Art. 2)",
-			row.group.EN, YenEN(row.capitalMillion), row.employees, row.smallEmployees),
+	// The rule in each language: the Act's limits for the firm's industry, then the decision.
+	rule := func(key string, pairs ...any) questionnaire.Text {
+		return questionnaire.CataloguedEach("scoring.size.rule", func(lang string) []any {
+			limits := locale.Get(lang, "scoring.size.limits", "group", row.group.In(lang), "capital", yen(lang, row.capitalMillion),
+				"employees", row.employees, "small_employees", row.smallEmployees)
+			return []any{"limits", limits, "decision", locale.Get(lang, key, inLang(lang, pairs)...)}
+		})
 	}
-	yenEN := YenEN
-	rule := func(ja, en string) questionnaire.Text {
-		return questionnaire.Text{JA: limits.JA + "。" + ja, EN: limits.EN + ". " + en}
+	var n string      // the employees given, with thousands separators
+	var capital yenIn // the capital given
+	if employees != nil {
+		n = count(*employees)
 	}
-	f := fmt.Sprintf
+	if capitalMillion != nil {
+		capital = yenIn(*capitalMillion)
+	}
 
 	switch {
 	case employees != nil && *employees <= row.smallEmployees:
-		return Size{BandSmallScale, rule(f("従業員%s人は%g人以下のため小規模企業者。", count(*employees), row.smallEmployees),
-			f("%s employees, within the limit of %g: small-scale.", count(*employees), row.smallEmployees))}
+		return Size{BandSmallScale, rule("scoring.size.small_scale", "employees", n, "limit", row.smallEmployees)}
 	case employees != nil && *employees <= row.employees:
-		return Size{BandSME, rule(f("従業員%s人は%g人以下のため中小企業。", count(*employees), row.employees),
-			f("%s employees, within the limit of %g: SME.", count(*employees), row.employees))}
+		return Size{BandSME, rule("scoring.size.sme_by_employees", "employees", n, "limit", row.employees)}
 	case capitalMillion != nil && *capitalMillion <= row.capitalMillion:
-		return Size{BandSME, rule(f("資本金%sは%s以下のため中小企業。", yen(*capitalMillion), yen(row.capitalMillion)),
-			f("Capital of %s, within the limit of %s: SME.", yenEN(*capitalMillion), yenEN(row.capitalMillion)))}
+		return Size{BandSME, rule("scoring.size.sme_by_capital", "capital", capital, "limit", yenIn(row.capitalMillion))}
 	case employees != nil && capitalMillion != nil:
-		return Size{BandLarge, rule(f("資本金%s・従業員%s人はいずれも上限を超えるため大企業。", yen(*capitalMillion), count(*employees)),
-			f("Capital %s and %s employees both exceed the limits: large firm.", yenEN(*capitalMillion), count(*employees)))}
+		return Size{BandLarge, rule("scoring.size.large", "capital", capital, "employees", n)}
 	case employees != nil:
-		return Size{BandLarge, rule(f("従業員%s人は上限を超え、資本金の回答がないため従業員数で判定し大企業。", count(*employees)),
-			f("%s employees exceed the limit and no capital was given: decided on employees, large firm.", count(*employees)))}
+		return Size{BandLarge, rule("scoring.size.large_by_employees", "employees", n)}
 	case capitalMillion != nil:
-		return Size{BandLarge, rule(f("資本金%sは上限を超え、従業員数の回答がないため資本金で判定し大企業。", yen(*capitalMillion)),
-			f("Capital %s exceeds the limit and no employee count was given: decided on capital, large firm.", yenEN(*capitalMillion)))}
+		return Size{BandLarge, rule("scoring.size.large_by_capital", "capital", capital)}
 	default:
-		return Size{BandSME, rule("資本金・従業員数の回答がないため、中小企業として扱います。", "Neither capital nor employees were given: treated as an SME.")}
+		return Size{BandSME, rule("scoring.size.not_given")}
 	}
+}
+
+// yenIn is an amount in millions of yen, to be written in each language (see inLang).
+type yenIn float64
+
+// inLang gives the name–value pairs of a text in lang: an amount of yen written for lang.
+func inLang(lang string, pairs []any) []any {
+	out := make([]any, len(pairs))
+	for i, v := range pairs {
+		if y, ok := v.(yenIn); ok {
+			v = yen(lang, float64(y))
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// yen writes an amount given in millions of yen in lang.
+func yen(lang string, million float64) string {
+	if lang == "en" {
+		return YenEN(million)
+	}
+	return YenJA(million)
 }
 
 // YenJA writes an amount given in millions of yen the Japanese way: 5,000万円, 3億円,
