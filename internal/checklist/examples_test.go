@@ -109,6 +109,9 @@ func TestShippedChecklistShape(t *testing.T) {
 	per := map[string]int{}
 	areas := map[string]int{}
 	for _, it := range r.Items {
+		if !it.ActionSME.Empty() && it.ActionMid.Empty() {
+			t.Errorf("%s has a small-firm action but no mid-sized one: a 150-person firm would get the general text", it.ID)
+		}
 		per[it.Domain]++
 		areas[it.Area]++
 	}

@@ -68,7 +68,13 @@ func vary(rng *rand.Rand, def *questionnaire.Definition, base questionnaire.Answ
 // diversify suppliers, screen sanctions or check the U.S. EAR.
 func TestDomesticFirmIsNotToldToStockpile(t *testing.T) {
 	r, def := esrRules(t)
-	base := domesticFirm(t, def)
+	for _, base := range []questionnaire.Answers{domesticFirm(t, def), readExample(t, "domestic-services")} {
+		domesticNeverStockpiles(t, r, def, base)
+	}
+}
+
+func domesticNeverStockpiles(t *testing.T, r *checklist.Rules, def *questionnaire.Definition, base questionnaire.Answers) {
+	t.Helper()
 	never := []string{"sc_diversify_suppliers", "sc_build_strategic_stock", "rc_screen_sanctions", "rc_check_us_ear",
 		"sc_secure_semiconductor_supply", "sc_secure_critical_minerals"}
 	rng := rand.New(rand.NewPCG(2026, 12))

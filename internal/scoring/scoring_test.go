@@ -385,3 +385,51 @@ func TestJapaneseSupplyIsNeverConcentrated(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignInvestorFlag: existing foreign shareholders bring FEFTA duties when they hold 1% or
+// more, when one is government-linked, or, in an unlisted firm of a designated or core sector,
+// whatever their stake; a listed firm's small free float of foreign holders does not.
+func TestForeignInvestorFlag(t *testing.T) {
+	def := esr(t)
+	for _, tt := range []struct {
+		band, government, fdi, listed string
+		want, wantGov                  bool
+	}{
+		{"none", "", "core", "unlisted", false, false},
+		{"under_1", "no", "not_designated", "unlisted", false, false},
+		{"under_1", "no", "not_designated", "listed", false, false},
+		{"under_1", "no", "core", "listed", false, false},
+		{"under_1", "no", "core", "unlisted", true, false},
+		{"under_1", "no", "designated", "unlisted", true, false},
+		{"under_1", "yes", "not_designated", "listed", true, true},
+		{"under_1", "dont_know", "not_designated", "listed", false, false},
+		{"from_1_to_10", "no", "not_designated", "listed", true, false},
+		{"from_50", "no", "not_designated", "unlisted", true, false},
+		{"dont_know", "", "core", "unlisted", false, false},
+	} {
+		a := example(t, "foreign-shareholder")
+		a["prof_foreign_shareholding"], a["prof_fdi_sector"], a["prof_listed"] = tt.band, tt.fdi, tt.listed
+		delete(a, "prof_foreign_investor_government")
+		delete(a, "prof_foreign_investor_country")
+		delete(a, "rc_foreign_shareholders")
+		if tt.government != "" {
+			a["prof_foreign_investor_government"], a["prof_foreign_investor_country"] = tt.government, []any{"us"}
+		}
+		if tt.band != "none" {
+			a["rc_foreign_shareholders"] = 1.0
+		}
+		if tt.fdi == "not_designated" {
+			delete(a, "rc_fdi_prior_notification")
+		}
+		if errs := def.Validate(a, questionnaire.Submit, "en"); errs != nil {
+			t.Fatalf("%+v: not a valid submission: %v", tt, errs)
+		}
+		f := scoring.Score(def, a).Exposure.Flags
+		if f.ForeignInvestor != tt.want || f.ForeignGovernment != tt.wantGov {
+			t.Errorf("%+v: foreign investor %v, government-linked %v", tt, f.ForeignInvestor, f.ForeignGovernment)
+		}
+		if unknown := tt.band == "dont_know"; unknown && !f.UnknownRegulatoryFacts {
+			t.Errorf("%+v: not knowing the foreign shareholding is not flagged as unknown", tt)
+		}
+	}
+}
