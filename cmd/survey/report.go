@@ -35,11 +35,9 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 		fset.Usage()
 		return errors.New("give one answer file, -o and --lang ja or en")
 	}
-	day := time.Now().UTC().Truncate(24 * time.Hour)
-	if *date != "" {
-		if day, err = time.Parse("2006-01-02", *date); err != nil {
-			return fmt.Errorf("--date: %w", err)
-		}
+	day, err := reportDay(*date)
+	if err != nil {
+		return err
 	}
 	cfg, content, err := configured(getenv, stderr)
 	if err != nil {
@@ -67,7 +65,28 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 		p := scoring.ProgressFrom(*previous, day, scoring.Score(def, pa), s)
 		in.Progress = &p
 	}
-	f, err := os.Create(*out)
+	if err := writePDF(*out, in); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", *out)
+	return nil
+}
+
+// reportDay returns the day of a --date flag, or today (UTC) when it is empty.
+func reportDay(date string) (time.Time, error) {
+	if date == "" {
+		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	}
+	day, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--date: %w", err)
+	}
+	return day, nil
+}
+
+// writePDF renders the report to the file at path.
+func writePDF(path string, in report.Input) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
@@ -75,9 +94,5 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", *out)
-	return nil
+	return f.Close()
 }

@@ -32,35 +32,27 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 		return errors.New("at most one path")
 	}
 
-	var fsys fs.FS
-	var cfg config.Config
+	var (
+		fsys fs.FS
+		cfg  config.Config
+		err  error
+	)
 	configured := fset.NArg() == 0
-	dir := "questionnaires"
-	if fset.NArg() == 1 {
-		p := fset.Arg(0)
-		fi, err := os.Stat(p)
-		if err != nil {
-			return err
-		}
-		if fi.IsDir() {
-			fsys, dir = os.DirFS(p), "."
-		} else {
-			fsys, dir = singleFile{os.DirFS(filepath.Dir(p)), filepath.Base(p)}, "."
-		}
+	dir := "."
+	if configured {
+		cfg, err = config.Load(nil, getenv, stderr)
+		fsys, dir = cfg.Files, "questionnaires"
 	} else {
-		var err error
-		if cfg, err = config.Load(nil, getenv, stderr); err != nil {
-			return err
-		}
-		fsys = cfg.Files
+		fsys, err = pathFS(fset.Arg(0))
+	}
+	if err != nil {
+		return err
 	}
 
 	reg, err := questionnaire.Load(fsys, dir)
 	var ps questionnaire.Problems
 	if errors.As(err, &ps) {
-		for _, p := range ps {
-			fmt.Fprintln(stdout, p)
-		}
+		printProblems(stdout, ps)
 		return fmt.Errorf("%d problem(s)", len(ps))
 	}
 	if err != nil {
@@ -69,36 +61,67 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 	if len(reg.All()) == 0 {
 		return errors.New("no questionnaire definitions found")
 	}
-	for _, d := range reg.All() {
+	printDefinitions(stdout, reg.All())
+	if configured {
+		return validateConfigured(cfg, reg, stdout)
+	}
+	return nil
+}
+
+// pathFS returns a file system whose "." holds the definitions at p: every file of a
+// directory, or a single file alone.
+func pathFS(p string) (fs.FS, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return os.DirFS(p), nil
+	}
+	return singleFile{os.DirFS(filepath.Dir(p)), filepath.Base(p)}, nil
+}
+
+// printProblems prints one line per problem.
+func printProblems(w io.Writer, ps questionnaire.Problems) {
+	for _, p := range ps {
+		fmt.Fprintln(w, p)
+	}
+}
+
+// printDefinitions prints one line per valid definition: its size and content hash.
+func printDefinitions(w io.Writer, defs []*questionnaire.Definition) {
+	for _, d := range defs {
 		scored := 0
 		for _, q := range d.Questions() {
 			if q.Scored() {
 				scored++
 			}
 		}
-		fmt.Fprintf(stdout, "ok: %s v%d — %d questions (%d scored) in %d sections, %s\n",
+		fmt.Fprintf(w, "ok: %s v%d — %d questions (%d scored) in %d sections, %s\n",
 			d.ID, d.Version, len(d.Questions()), scored, len(d.Sections), d.Hash)
 	}
-	if configured {
-		bs, err := loadBaselines(cfg, reg)
-		if err != nil {
-			fmt.Fprintln(stdout, err)
-			return errors.New("published baselines are invalid")
-		}
-		fmt.Fprintf(stdout, "ok: benchmarks/published.yaml — %d published baselines\n", len(bs))
-		set, err := checklist.Load(cfg.Files, "checklist", reg)
-		if errors.As(err, &ps) {
-			for _, p := range ps {
-				fmt.Fprintln(stdout, p)
-			}
-			return fmt.Errorf("%d problem(s) in the checklist rules", len(ps))
-		}
-		if err != nil {
-			return err
-		}
-		for _, r := range set.All() {
-			fmt.Fprintf(stdout, "ok: %s — %d checklist items for %s v%d\n", r.File, len(r.Items), r.Questionnaire, r.Version)
-		}
+}
+
+// validateConfigured checks what the configuration holds beside the definitions: the published
+// baselines and the checklist rules.
+func validateConfigured(cfg config.Config, reg *questionnaire.Registry, stdout io.Writer) error {
+	bs, err := loadBaselines(cfg, reg)
+	if err != nil {
+		fmt.Fprintln(stdout, err)
+		return errors.New("published baselines are invalid")
+	}
+	fmt.Fprintf(stdout, "ok: benchmarks/published.yaml — %d published baselines\n", len(bs))
+	set, err := checklist.Load(cfg.Files, "checklist", reg)
+	var ps questionnaire.Problems
+	if errors.As(err, &ps) {
+		printProblems(stdout, ps)
+		return fmt.Errorf("%d problem(s) in the checklist rules", len(ps))
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range set.All() {
+		fmt.Fprintf(stdout, "ok: %s — %d checklist items for %s v%d\n", r.File, len(r.Items), r.Questionnaire, r.Version)
 	}
 	return nil
 }

@@ -43,57 +43,14 @@ func (d *Definition) Validate(a Answers, mode Mode, lang string) []FieldError {
 	add := func(q string, m msg, args ...any) {
 		errs = append(errs, FieldError{Question: q, Message: m.format(lang, args...)})
 	}
-
-	var unknown []string
-	for id := range a {
-		if _, ok := d.byID[id]; !ok {
-			unknown = append(unknown, id)
-		}
-	}
-	sort.Strings(unknown)
-	for _, id := range unknown {
+	for _, id := range d.unknownIDs(a) {
 		add(id, msgUnknown)
 	}
 
 	// Type errors first: an invalid answer must not decide what else is shown or required.
-	type problem struct {
-		m    *msg
-		args []any
-	}
-	invalid := map[string]problem{}
-	valid := make(Answers, len(a))
-	for id, v := range a {
-		q, ok := d.byID[id]
-		if !ok || v == nil {
-			continue
-		}
-		if m, args := q.check(v); m != nil {
-			invalid[id] = problem{m, args}
-			continue
-		}
-		valid[id] = v
-	}
-
+	invalid, valid := d.checkValues(a)
 	vis := d.visibility(valid)
-	// A question whose visibility turns on an invalid answer is neither hidden nor required
-	// until that answer is fixed: reporting it would only repeat the first error.
-	undecided := map[string]bool{}
-	var decide func(q *Question) bool
-	decide = func(q *Question) bool {
-		if v, ok := undecided[q.ID]; ok {
-			return v
-		}
-		undecided[q.ID] = false
-		if q.ShowIf != nil {
-			for _, r := range q.ShowIf.refs(nil) {
-				_, bad := invalid[r]
-				if rq := d.byID[r]; bad || (rq != nil && decide(rq)) {
-					undecided[q.ID] = true
-				}
-			}
-		}
-		return undecided[q.ID]
-	}
+	decide := d.undecided(invalid)
 	for _, q := range d.Questions() {
 		v, answered := a[q.ID]
 		answered = answered && v != nil // JSON null: no answer
@@ -118,111 +75,211 @@ func (d *Definition) Validate(a Answers, mode Mode, lang string) []FieldError {
 	return errs
 }
 
+// unknownIDs returns, sorted, the answered ids that name no question of the definition.
+func (d *Definition) unknownIDs(a Answers) []string {
+	var unknown []string
+	for id := range a {
+		if _, ok := d.byID[id]; !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	sort.Strings(unknown)
+	return unknown
+}
+
+// valueProblem is the message, with its values, for one answer of the wrong type or range.
+type valueProblem struct {
+	m    *msg
+	args []any
+}
+
+// checkValues checks each non-null answer to a known question on its own. It returns the
+// problems of the invalid answers by question id, and the valid answers.
+func (d *Definition) checkValues(a Answers) (map[string]valueProblem, Answers) {
+	invalid := map[string]valueProblem{}
+	valid := make(Answers, len(a))
+	for id, v := range a {
+		q, ok := d.byID[id]
+		if !ok || v == nil {
+			continue
+		}
+		if m, args := q.check(v); m != nil {
+			invalid[id] = valueProblem{m, args}
+			continue
+		}
+		valid[id] = v
+	}
+	return invalid, valid
+}
+
+// undecided returns a function that reports whether a question's visibility turns, directly or
+// through other show-if rules, on an invalid answer. Such a question is neither hidden nor
+// required until that answer is fixed: reporting it would only repeat the first error.
+func (d *Definition) undecided(invalid map[string]valueProblem) func(q *Question) bool {
+	undecided := map[string]bool{}
+	var decide func(q *Question) bool
+	decide = func(q *Question) bool {
+		if v, ok := undecided[q.ID]; ok {
+			return v
+		}
+		undecided[q.ID] = false
+		if q.ShowIf != nil {
+			for _, r := range q.ShowIf.refs(nil) {
+				_, bad := invalid[r]
+				if rq := d.byID[r]; bad || (rq != nil && decide(rq)) {
+					undecided[q.ID] = true
+				}
+			}
+		}
+		return undecided[q.ID]
+	}
+	return decide
+}
+
 // check returns the problem with one value, or nil.
 func (q *Question) check(v any) (*msg, []any) {
-	if s, ok := v.(string); ok {
-		if s == NA && q.AllowNA {
-			return nil, nil
-		}
-		if s == DontKnow && q.DontKnow {
-			return nil, nil
-		}
+	if q.isSpecial(v) {
+		return nil, nil
 	}
 	switch q.Type {
 	case TypeSingle:
-		s, ok := v.(string)
-		if !ok {
-			return &msgWantOption, nil
-		}
-		if _, ok := q.Option(s); !ok {
-			return &msgNoSuchOption, []any{"option", quoted{s}}
-		}
+		return q.checkSingle(v)
 	case TypeMulti:
-		list, ok := v.([]any)
-		if !ok {
-			return &msgWantOptions, nil
-		}
-		if len(list) == 0 {
-			return &msgEmptyChoice, nil
-		}
-		seen := map[string]bool{}
-		for _, it := range list {
-			s, ok := it.(string)
-			if !ok {
-				return &msgWantOptions, nil
-			}
-			o, ok := q.Option(s)
-			if !ok {
-				return &msgNoSuchOption, []any{"option", quoted{s}}
-			}
-			if seen[s] {
-				return &msgDuplicate, []any{"option", quoted{s}}
-			}
-			seen[s] = true
-			if o.Exclusive && len(list) > 1 {
-				return &msgExclusive, []any{"option", quoted{o.Label}}
-			}
-		}
+		return q.checkMulti(v)
 	case TypeScale:
 		f, ok := v.(float64)
 		if !ok || f != math.Trunc(f) || f < 0 || f > ScaleMax {
 			return &msgWantLevel, nil
 		}
 	case TypeNumber, TypePercent:
-		f, ok := v.(float64)
-		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
-			return &msgWantNumber, nil
-		}
-		lo, hi := q.bounds()
-		if f < lo || f > hi {
-			return &msgRange, []any{"min", lo, "max", hi}
-		}
-		if q.Integer && f != math.Trunc(f) {
-			return &msgWantInteger, nil
-		}
+		return q.checkNumber(v)
 	case TypeText:
-		s, ok := v.(string)
+		return q.checkTextAnswer(v)
+	case TypeCountryShares:
+		return q.checkCountryShares(v)
+	}
+	return nil, nil
+}
+
+// isSpecial reports whether v is a special answer (not applicable, don't know) q allows.
+func (q *Question) isSpecial(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	return (s == NA && q.AllowNA) || (s == DontKnow && q.DontKnow)
+}
+
+// checkSingle checks the answer to a single-choice question: one of its options.
+func (q *Question) checkSingle(v any) (*msg, []any) {
+	s, ok := v.(string)
+	if !ok {
+		return &msgWantOption, nil
+	}
+	if _, ok := q.Option(s); !ok {
+		return &msgNoSuchOption, []any{"option", quoted{s}}
+	}
+	return nil, nil
+}
+
+// checkMulti checks the answer to a multi-choice question: a non-empty list of distinct
+// options, an exclusive option only on its own.
+func (q *Question) checkMulti(v any) (*msg, []any) {
+	list, ok := v.([]any)
+	if !ok {
+		return &msgWantOptions, nil
+	}
+	if len(list) == 0 {
+		return &msgEmptyChoice, nil
+	}
+	seen := map[string]bool{}
+	for _, it := range list {
+		s, ok := it.(string)
 		if !ok {
-			return &msgWantText, nil
+			return &msgWantOptions, nil
 		}
-		if !utf8.ValidString(s) {
-			return &msgWantText, nil
+		o, ok := q.Option(s)
+		if !ok {
+			return &msgNoSuchOption, []any{"option", quoted{s}}
 		}
-		if n, limit := utf8.RuneCountInString(s), q.maxLength(); n > limit {
-			return &msgTooLong, []any{"limit", limit}
+		if seen[s] {
+			return &msgDuplicate, []any{"option", quoted{s}}
 		}
-		for _, r := range s {
-			if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
-				return &msgControlChar, nil
+		seen[s] = true
+		if o.Exclusive && len(list) > 1 {
+			return &msgExclusive, []any{"option", quoted{o.Label}}
+		}
+	}
+	return nil, nil
+}
+
+// checkNumber checks the answer to a number or percent question: a finite number within the
+// question's bounds, whole when it asks for an integer.
+func (q *Question) checkNumber(v any) (*msg, []any) {
+	f, ok := v.(float64)
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return &msgWantNumber, nil
+	}
+	lo, hi := q.bounds()
+	if f < lo || f > hi {
+		return &msgRange, []any{"min", lo, "max", hi}
+	}
+	if q.Integer && f != math.Trunc(f) {
+		return &msgWantInteger, nil
+	}
+	return nil, nil
+}
+
+// checkTextAnswer checks the answer to a text question: valid UTF-8 within the length limit, with no
+// control characters but line breaks and tabs.
+func (q *Question) checkTextAnswer(v any) (*msg, []any) {
+	s, ok := v.(string)
+	if !ok {
+		return &msgWantText, nil
+	}
+	if !utf8.ValidString(s) {
+		return &msgWantText, nil
+	}
+	if n, limit := utf8.RuneCountInString(s), q.maxLength(); n > limit {
+		return &msgTooLong, []any{"limit", limit}
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+			return &msgControlChar, nil
+		}
+	}
+	return nil, nil
+}
+
+// checkCountryShares checks the answer to a country_shares question: one set of shares, or,
+// when the question takes its items from another, one set per item, keyed by that question's
+// non-exclusive options.
+func (q *Question) checkCountryShares(v any) (*msg, []any) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return &msgWantShares, nil
+	}
+	if q.ItemsFrom == "" || len(obj) == 0 {
+		return checkShares(obj, "")
+	}
+	items := make([]string, 0, len(obj))
+	for k := range obj {
+		items = append(items, k)
+	}
+	sort.Strings(items)
+	for _, item := range items {
+		src := q.itemsQuestion
+		if src != nil {
+			if o, ok := src.Option(item); !ok || o.Exclusive {
+				return &msgNoSuchItem, []any{"item", quoted{item}}
 			}
 		}
-	case TypeCountryShares:
-		obj, ok := v.(map[string]any)
+		shares, ok := obj[item].(map[string]any)
 		if !ok {
 			return &msgWantShares, nil
 		}
-		if q.ItemsFrom == "" || len(obj) == 0 {
-			return checkShares(obj, "")
-		}
-		items := make([]string, 0, len(obj))
-		for k := range obj {
-			items = append(items, k)
-		}
-		sort.Strings(items)
-		for _, item := range items {
-			src := q.itemsQuestion
-			if src != nil {
-				if o, ok := src.Option(item); !ok || o.Exclusive {
-					return &msgNoSuchItem, []any{"item", quoted{item}}
-				}
-			}
-			shares, ok := obj[item].(map[string]any)
-			if !ok {
-				return &msgWantShares, nil
-			}
-			if m, args := checkShares(shares, item); m != nil {
-				return m, args
-			}
+		if m, args := checkShares(shares, item); m != nil {
+			return m, args
 		}
 	}
 	return nil, nil
@@ -430,6 +487,11 @@ func (c Condition) Holds(e Env) bool {
 	case len(c.SizeBand) > 0:
 		return slices.Contains(c.SizeBand, e.SizeBand())
 	}
+	return c.holdsAnswer(e)
+}
+
+// holdsAnswer evaluates a condition on one question's answer.
+func (c Condition) holdsAnswer(e Env) bool {
 	v, ok := e.Answer(c.Question)
 	if c.Op == OpNotAnswered {
 		return !ok || v == NA
@@ -441,38 +503,49 @@ func (c Condition) Holds(e Env) bool {
 	case OpAnswered:
 		return v != NA
 	case OpIn, OpNotIn:
-		vals := selectedOptions(v)
-		if s, isStr := v.(string); isStr {
-			vals = []string{s}
-		}
-		any := false
-		for _, x := range vals {
-			if slices.Contains(c.Values, x) {
-				any = true
-				break
-			}
-		}
-		if c.Op == OpIn {
-			return any
-		}
-		return len(vals) > 0 && !any
+		return c.holdsIn(v)
 	case OpGTE, OpLTE, OpGT, OpLT:
-		f, isNum := v.(float64)
-		if !isNum || c.Value == nil {
-			return false
-		}
-		switch c.Op {
-		case OpGTE:
-			return f >= *c.Value
-		case OpLTE:
-			return f <= *c.Value
-		case OpGT:
-			return f > *c.Value
-		default:
-			return f < *c.Value
-		}
+		return c.holdsCompare(v)
 	}
 	return false
+}
+
+// holdsIn evaluates an in or not_in condition on a choice answer. not_in holds only for an
+// answer that selects something, none of it listed.
+func (c Condition) holdsIn(v any) bool {
+	vals := selectedOptions(v)
+	if s, isStr := v.(string); isStr {
+		vals = []string{s}
+	}
+	found := false
+	for _, x := range vals {
+		if slices.Contains(c.Values, x) {
+			found = true
+			break
+		}
+	}
+	if c.Op == OpIn {
+		return found
+	}
+	return len(vals) > 0 && !found
+}
+
+// holdsCompare evaluates a numeric comparison; a non-numeric answer satisfies none.
+func (c Condition) holdsCompare(v any) bool {
+	f, isNum := v.(float64)
+	if !isNum || c.Value == nil {
+		return false
+	}
+	switch c.Op {
+	case OpGTE:
+		return f >= *c.Value
+	case OpLTE:
+		return f <= *c.Value
+	case OpGT:
+		return f > *c.Value
+	default:
+		return f < *c.Value
+	}
 }
 
 // msg is the catalogue key of a validation message ("validation.…"); its values come as

@@ -90,6 +90,25 @@ func (d *Definition) check() Problems {
 	add := func(q, format string, args ...any) {
 		ps = append(ps, Problem{File: d.File, Question: q, Message: fmt.Sprintf(format, args...)})
 	}
+	d.checkHeader(add)
+	d.checkSections(add)
+	for _, q := range d.Questions() {
+		if d.byID[q.ID] != q {
+			continue // reported above
+		}
+		for _, m := range d.checkQuestion(q) {
+			add(q.ID, "%s", m)
+		}
+	}
+	d.checkRoles(add)
+	if cyc := d.showIfCycle(); cyc != nil {
+		add(cyc[0], "show_if rules form a cycle: %s", strings.Join(cyc, " → "))
+	}
+	return ps
+}
+
+// checkHeader checks the fields of the definition outside its sections.
+func (d *Definition) checkHeader(add func(q, format string, args ...any)) {
 	if !idPattern.MatchString(d.ID) {
 		add("", "id %q must be lower-case letters, digits and '_', starting with a letter", d.ID)
 	}
@@ -101,7 +120,12 @@ func (d *Definition) check() Problems {
 	if len(d.Sections) == 0 {
 		add("", "no sections")
 	}
+}
 
+// checkSections checks each section's own fields and indexes its questions by id, giving each
+// its section's domain. A question with a bad or duplicate id is reported and left out of the
+// index.
+func (d *Definition) checkSections(add func(q, format string, args ...any)) {
 	d.byID = map[string]*Question{}
 	sections := map[string]bool{}
 	for si := range d.Sections {
@@ -121,33 +145,25 @@ func (d *Definition) check() Problems {
 		if len(s.Questions) == 0 {
 			add("", "%s has no questions", where)
 		}
-		for qi := range s.Questions {
-			q := &s.Questions[qi]
-			q.Domain = s.Domain
-			if !idPattern.MatchString(q.ID) {
-				add(q.ID, "id must be lower-case letters, digits and '_', starting with a letter")
-				continue
-			}
-			if _, dup := d.byID[q.ID]; dup {
-				add(q.ID, "duplicate question id")
-				continue
-			}
-			d.byID[q.ID] = q
-		}
+		d.indexQuestions(s, add)
 	}
-	for _, q := range d.Questions() {
-		if d.byID[q.ID] != q {
-			continue // reported above
+}
+
+// indexQuestions indexes the questions of one section by id.
+func (d *Definition) indexQuestions(s *Section, add func(q, format string, args ...any)) {
+	for qi := range s.Questions {
+		q := &s.Questions[qi]
+		q.Domain = s.Domain
+		if !idPattern.MatchString(q.ID) {
+			add(q.ID, "id must be lower-case letters, digits and '_', starting with a letter")
+			continue
 		}
-		for _, m := range d.checkQuestion(q) {
-			add(q.ID, "%s", m)
+		if _, dup := d.byID[q.ID]; dup {
+			add(q.ID, "duplicate question id")
+			continue
 		}
+		d.byID[q.ID] = q
 	}
-	d.checkRoles(add)
-	if cyc := d.showIfCycle(); cyc != nil {
-		add(cyc[0], "show_if rules form a cycle: %s", strings.Join(cyc, " → "))
-	}
-	return ps
 }
 
 func checkText(t Text, what string, report func(string), required bool) {

@@ -118,6 +118,7 @@ func (d *Definition) SurveyJS(lang string) SurveyJS {
 	return out
 }
 
+// surveyElement renders one question as a SurveyJS element.
 func (q *Question) surveyElement(lang string) surveyElement {
 	e := surveyElement{
 		Name: q.ID, Title: q.Text.In(lang), Description: q.Help.In(lang),
@@ -125,14 +126,6 @@ func (q *Question) surveyElement(lang string) surveyElement {
 	}
 	if q.ShowIf != nil {
 		e.VisibleIf = q.ShowIf.expression()
-	}
-	special := func() {
-		if q.DontKnow {
-			e.Choices = append(e.Choices, surveyChoice{Value: DontKnow, Text: labelDontKnow.In(lang), IsExclusive: q.Type == TypeMulti})
-		}
-		if q.AllowNA {
-			e.Choices = append(e.Choices, surveyChoice{Value: NA, Text: labelNA.In(lang), IsExclusive: q.Type == TypeMulti})
-		}
 	}
 	switch q.Type {
 	case TypeSingle, TypeMulti:
@@ -145,51 +138,74 @@ func (q *Question) surveyElement(lang string) surveyElement {
 		for _, o := range q.Options {
 			e.Choices = append(e.Choices, surveyChoice{Value: o.ID, Text: o.Label.In(lang), IsExclusive: o.Exclusive})
 		}
-		special()
+		e.Choices = append(e.Choices, q.specialChoices(lang)...)
 	case TypeScale:
 		e.Type = "radiogroup"
 		for i, l := range q.Levels {
 			e.Choices = append(e.Choices, surveyChoice{Value: i, Text: strconv.Itoa(i) + " — " + l.In(lang)})
 		}
-		special()
+		e.Choices = append(e.Choices, q.specialChoices(lang)...)
 	case TypeNumber, TypePercent:
-		e.Type, e.InputType = "text", "number"
-		lo, hi := q.bounds()
-		if !isInf(lo) {
-			e.Min = &lo
-		}
-		if !isInf(hi) {
-			e.Max = &hi
-		}
-		if q.Integer {
-			e.Step = 1
-		}
-		if q.AllowNA || q.DontKnow {
-			// A number input cannot hold "na": the web app offers the special answers beside it.
-			special()
-		}
+		q.numberInput(&e, lang)
 	case TypeText:
 		e.Type, e.MaxLength = "comment", q.maxLength()
 	case TypeCountryShares:
 		e.Type, e.ItemsFrom, e.RowCount = "matrixdynamic", q.ItemsFrom, 1
 		e.AddRowText, e.RemoveRowTxt = labelAddRow.In(lang), labelRemove.In(lang)
-		zero, hundred := 0.0, 100.0
-		if q.itemsQuestion != nil {
-			col := surveyColumn{Name: "item", Title: labelItem.In(lang), CellType: "dropdown", IsRequired: true}
-			for _, o := range q.itemsQuestion.Options {
-				if !o.Exclusive {
-					col.Choices = append(col.Choices, surveyChoice{Value: o.ID, Text: o.Label.In(lang)})
-				}
-			}
-			e.Columns = append(e.Columns, col)
-		}
-		e.Columns = append(e.Columns,
-			surveyColumn{Name: "country", Title: labelCountry.In(lang), CellType: "text", IsRequired: true,
-				Validators: []surveyValid{{Type: "regex", Regex: "^[A-Z]{2}$", Text: labelCodeErr.In(lang)}}},
-			surveyColumn{Name: "share", Title: labelShare.In(lang), CellType: "text", InputType: "number", Min: &zero, Max: &hundred, IsRequired: true},
-		)
+		e.Columns = q.shareColumns(lang)
 	}
 	return e
+}
+
+// specialChoices returns the choices for the special answers q allows (don't know, not
+// applicable); on a multi question each excludes the other choices.
+func (q *Question) specialChoices(lang string) []surveyChoice {
+	var out []surveyChoice
+	if q.DontKnow {
+		out = append(out, surveyChoice{Value: DontKnow, Text: labelDontKnow.In(lang), IsExclusive: q.Type == TypeMulti})
+	}
+	if q.AllowNA {
+		out = append(out, surveyChoice{Value: NA, Text: labelNA.In(lang), IsExclusive: q.Type == TypeMulti})
+	}
+	return out
+}
+
+// numberInput makes e a number input within q's bounds.
+func (q *Question) numberInput(e *surveyElement, lang string) {
+	e.Type, e.InputType = "text", "number"
+	lo, hi := q.bounds()
+	if !isInf(lo) {
+		e.Min = &lo
+	}
+	if !isInf(hi) {
+		e.Max = &hi
+	}
+	if q.Integer {
+		e.Step = 1
+	}
+	// A number input cannot hold "na": the web app offers the special answers beside it.
+	e.Choices = append(e.Choices, q.specialChoices(lang)...)
+}
+
+// shareColumns returns the columns of a country_shares matrix: the item (when the question
+// takes its items from another), the country code and the share.
+func (q *Question) shareColumns(lang string) []surveyColumn {
+	var cols []surveyColumn
+	zero, hundred := 0.0, 100.0
+	if q.itemsQuestion != nil {
+		col := surveyColumn{Name: "item", Title: labelItem.In(lang), CellType: "dropdown", IsRequired: true}
+		for _, o := range q.itemsQuestion.Options {
+			if !o.Exclusive {
+				col.Choices = append(col.Choices, surveyChoice{Value: o.ID, Text: o.Label.In(lang)})
+			}
+		}
+		cols = append(cols, col)
+	}
+	return append(cols,
+		surveyColumn{Name: "country", Title: labelCountry.In(lang), CellType: "text", IsRequired: true,
+			Validators: []surveyValid{{Type: "regex", Regex: "^[A-Z]{2}$", Text: labelCodeErr.In(lang)}}},
+		surveyColumn{Name: "share", Title: labelShare.In(lang), CellType: "text", InputType: "number", Min: &zero, Max: &hundred, IsRequired: true},
+	)
 }
 
 func isInf(f float64) bool { return f > 1e308 || f < -1e308 }

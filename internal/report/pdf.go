@@ -182,9 +182,18 @@ func (d *doc) footer() {
 	d.CellFormat(25, 4, fmt.Sprintf("%d / {nb}", d.PageNo()), "", 0, "R", false, 0, "")
 }
 
+// cover draws the title page: the title banner, what was assessed and the headline result.
 func (d *doc) cover() {
 	d.AddPage()
-	s := d.in.Score
+	d.coverBanner()
+	d.coverDetails()
+	d.coverHeadline()
+	d.SetY(250)
+	d.para(d.tr("report.this_report_is_based"), 8.5, 4.5, 0, grey)
+}
+
+// coverBanner draws the report's title on a navy band across the top of the cover.
+func (d *doc) coverBanner() {
 	d.SetFillColor(navy[0], navy[1], navy[2])
 	d.Rect(0, 0, pageW, 95, "F")
 	d.SetTextColor(255, 255, 255)
@@ -197,7 +206,11 @@ func (d *doc) cover() {
 	d.SetFont(fontName, "", 11)
 	d.SetX(marginL)
 	d.CellFormat(contentW, 7, d.tr("report.where_you_stand_how"), "", 1, "L", false, 0, "")
+}
 
+// coverDetails lists the firm, date, questionnaire and scoring versions and size band.
+func (d *doc) coverDetails() {
+	s := d.in.Score
 	d.SetXY(marginL, 110)
 	d.color(black)
 	rows := [][2]string{}
@@ -219,8 +232,12 @@ func (d *doc) cover() {
 		d.color(black)
 		d.CellFormat(contentW-35, 8, r[1], "", 1, "L", false, 0, "")
 	}
+}
 
-	// The headline: overall score and maturity level.
+// coverHeadline draws the headline: the overall score and maturity level in a box, and the
+// level's description beneath.
+func (d *doc) coverHeadline() {
+	s := d.in.Score
 	y := 170.0
 	d.SetFillColor(light[0], light[1], light[2])
 	d.Rect(marginL, y, contentW, 48, "F")
@@ -243,9 +260,6 @@ func (d *doc) cover() {
 	d.CellFormat(90, 16, fmt.Sprintf("%d / 5  %s", lv.Level, d.t(lv.Name)), "", 1, "L", false, 0, "")
 	d.SetY(y + 52)
 	d.para(d.t(s.Overall.Description), 10, 5.5, 0, black)
-
-	d.SetY(250)
-	d.para(d.tr("report.this_report_is_based"), 8.5, 4.5, 0, grey)
 }
 
 func (d *doc) summary() {
@@ -285,61 +299,25 @@ func (d *doc) summary() {
 	d.domainChart()
 }
 
+// barChart is the layout of the domain chart: a label column, then bars from x0 on a 0–100
+// scale barW wide, one row of rowH per domain from y down.
+type barChart struct {
+	labelW, barW, rowH float64
+	x0, y              float64
+}
+
 // domainChart draws the six domain scores as bars, with the peer median as a tick.
 func (d *doc) domainChart() {
 	s := d.in.Score
-	medians := map[string]*float64{}
-	if b := s.Benchmark; b != nil {
-		for _, ds := range b.Domains {
-			if ds.Standing != nil {
-				m := ds.Standing.Median
-				medians[ds.ID] = &m
-			}
-		}
-	}
-	labelW, barW, rowH := 52.0, contentW-52-16, 11.0
-	d.ensure(rowH*float64(len(s.Domains)) + 22)
-	x0, y := marginL+labelW, d.GetY()+2
-	// Grid at the maturity thresholds.
-	d.SetDrawColor(0xD0, 0xD0, 0xD0)
-	d.SetLineWidth(0.2)
-	d.SetFont(fontName, "", 7)
-	d.color(grey)
-	for v := 0; v <= 100; v += 20 {
-		x := x0 + barW*float64(v)/100
-		d.Line(x, y, x, y+rowH*float64(len(s.Domains)))
-		d.SetXY(x-5, y+rowH*float64(len(s.Domains))+0.5)
-		d.CellFormat(10, 4, fmt.Sprint(v), "", 0, "C", false, 0, "")
-	}
+	medians := d.peerMedians()
+	c := barChart{labelW: 52.0, barW: contentW - 52 - 16, rowH: 11.0}
+	d.ensure(c.rowH*float64(len(s.Domains)) + 22)
+	c.x0, c.y = marginL+c.labelW, d.GetY()+2
+	d.chartGrid(c, len(s.Domains))
 	for i, dom := range s.Domains {
-		ry := y + rowH*float64(i)
-		d.SetFont(fontName, "", 8.5)
-		d.color(black)
-		lines := d.lines(d.t(dom.Title), 8.5, labelW-3)
-		for j, l := range lines[:min(2, len(lines))] {
-			d.SetXY(marginL, ry+1.5+float64(j)*3.8)
-			d.CellFormat(labelW-3, 3.8, l, "", 0, "L", false, 0, "")
-		}
-		if dom.Score == nil {
-			d.SetXY(x0+2, ry+3)
-			d.color(grey)
-			d.CellFormat(barW, 4, d.tr("report.insufficient_coverage_over_40"), "", 0, "L", false, 0, "")
-			continue
-		}
-		d.SetFillColor(navy[0], navy[1], navy[2])
-		d.Rect(x0, ry+2.5, barW**dom.Score/100, rowH-5, "F")
-		d.SetXY(x0+barW**dom.Score/100+1, ry+2.5)
-		d.SetFont(fontName, "", 8.5)
-		d.color(navy)
-		d.CellFormat(14, rowH-5, fmt.Sprintf("%.1f", *dom.Score), "", 0, "L", false, 0, "")
-		if m := medians[dom.ID]; m != nil {
-			mx := x0 + barW**m/100
-			d.SetDrawColor(orange[0], orange[1], orange[2])
-			d.SetLineWidth(0.9)
-			d.Line(mx, ry+1, mx, ry+rowH-1)
-		}
+		d.domainBar(c, c.y+c.rowH*float64(i), dom, medians[dom.ID])
 	}
-	d.SetY(y + rowH*float64(len(s.Domains)) + 7)
+	d.SetY(c.y + c.rowH*float64(len(s.Domains)) + 7)
 	d.SetFont(fontName, "", 8)
 	d.color(grey)
 	legend := d.tr("report.your_score_0_100")
@@ -352,6 +330,66 @@ func (d *doc) domainChart() {
 	d.CellFormat(contentW, 5, legend, "", 1, "L", false, 0, "")
 }
 
+// peerMedians returns the peers' median score of each domain that has a standing.
+func (d *doc) peerMedians() map[string]*float64 {
+	medians := map[string]*float64{}
+	if b := d.in.Score.Benchmark; b != nil {
+		for _, ds := range b.Domains {
+			if ds.Standing != nil {
+				m := ds.Standing.Median
+				medians[ds.ID] = &m
+			}
+		}
+	}
+	return medians
+}
+
+// chartGrid draws the grid lines at the maturity thresholds, labelled beneath n rows.
+func (d *doc) chartGrid(c barChart, n int) {
+	d.SetDrawColor(0xD0, 0xD0, 0xD0)
+	d.SetLineWidth(0.2)
+	d.SetFont(fontName, "", 7)
+	d.color(grey)
+	for v := 0; v <= 100; v += 20 {
+		x := c.x0 + c.barW*float64(v)/100
+		d.Line(x, c.y, x, c.y+c.rowH*float64(n))
+		d.SetXY(x-5, c.y+c.rowH*float64(n)+0.5)
+		d.CellFormat(10, 4, fmt.Sprint(v), "", 0, "C", false, 0, "")
+	}
+}
+
+// domainBar draws one domain's row at ry: its title, and its score as a bar with the peer
+// median (nil when unknown) as a tick, or a note when the score is missing.
+func (d *doc) domainBar(c barChart, ry float64, dom scoring.Domain, median *float64) {
+	d.SetFont(fontName, "", 8.5)
+	d.color(black)
+	lines := d.lines(d.t(dom.Title), 8.5, c.labelW-3)
+	for j, l := range lines[:min(2, len(lines))] {
+		d.SetXY(marginL, ry+1.5+float64(j)*3.8)
+		d.CellFormat(c.labelW-3, 3.8, l, "", 0, "L", false, 0, "")
+	}
+	if dom.Score == nil {
+		d.SetXY(c.x0+2, ry+3)
+		d.color(grey)
+		d.CellFormat(c.barW, 4, d.tr("report.insufficient_coverage_over_40"), "", 0, "L", false, 0, "")
+		return
+	}
+	d.SetFillColor(navy[0], navy[1], navy[2])
+	d.Rect(c.x0, ry+2.5, c.barW**dom.Score/100, c.rowH-5, "F")
+	d.SetXY(c.x0+c.barW**dom.Score/100+1, ry+2.5)
+	d.SetFont(fontName, "", 8.5)
+	d.color(navy)
+	d.CellFormat(14, c.rowH-5, fmt.Sprintf("%.1f", *dom.Score), "", 0, "L", false, 0, "")
+	if median != nil {
+		mx := c.x0 + c.barW**median/100
+		d.SetDrawColor(orange[0], orange[1], orange[2])
+		d.SetLineWidth(0.9)
+		d.Line(mx, ry+1, mx, ry+c.rowH-1)
+	}
+}
+
+// exposurePage draws the exposure profile: the level and its reasons, the critical materials'
+// supply concentration and the ties to China.
 func (d *doc) exposurePage() {
 	d.AddPage()
 	e := d.in.Score.Exposure
@@ -364,44 +402,7 @@ func (d *doc) exposurePage() {
 	}
 	if len(e.Materials) > 0 {
 		d.subheading(d.tr("report.where_your_critical_materials"))
-		cols := []struct {
-			title string
-			w     float64
-			align string
-		}{{d.tr("report.material"), 46, "L"}, {d.tr("report.top_country"), 34, "C"}, {d.tr("report.share"), 16, "R"}, {d.tr("report.japan_share"), 16, "R"},
-			{"HHI", 18, "R"}, {d.tr("report.concentration"), 24, "C"}, {d.tr("report.china"), 20, "R"}}
-		d.SetFont(fontName, "", 8.5)
-		d.SetFillColor(light[0], light[1], light[2])
-		d.color(navy)
-		d.SetX(marginL)
-		for _, c := range cols {
-			d.CellFormat(c.w, 7, c.title, "B", 0, c.align, true, 0, "")
-		}
-		d.Ln(-1)
-		d.color(black)
-		for _, m := range e.Materials {
-			share := "—"
-			if m.TopCountry != "" {
-				share = fmt.Sprintf("%g%%", m.TopShare)
-			}
-			vals := []string{d.t(m.Label), m.Supplier(d.lang), share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
-				locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)}
-			// The material's name wraps within its column; the row grows to hold it.
-			name := d.lines(vals[0], 8.5, cols[0].w-2)
-			rowH := max(7, 4.2*float64(len(name))+2.6)
-			d.ensure(rowH)
-			x, y := marginL, d.GetY()
-			for i, line := range name {
-				d.SetXY(x, y+1.3+4.2*float64(i))
-				d.CellFormat(cols[0].w, 4.2, line, "", 0, "L", false, 0, "")
-			}
-			d.SetXY(x, y)
-			d.CellFormat(cols[0].w, rowH, "", "B", 0, "L", false, 0, "")
-			for i, c := range cols[1:] {
-				d.CellFormat(c.w, rowH, vals[i+1], "B", 0, c.align, false, 0, "")
-			}
-			d.Ln(-1)
-		}
+		d.materialTable(e.Materials)
 		d.Ln(2)
 		d.para(d.tr("report.the_hhi_herfindahl_hirschman"), 8.5, 4.6, 0, grey)
 	}
@@ -414,6 +415,55 @@ func (d *doc) exposurePage() {
 			d.para(fmt.Sprintf(d.tr("report.china_sales_share"), *e.ChinaSales), 10, 5.5, 0, black)
 		}
 	}
+}
+
+// tableColumn is one column of a table: its heading, width and alignment.
+type tableColumn struct {
+	title string
+	w     float64
+	align string
+}
+
+// materialTable draws the supply concentration of each critical material, one row each.
+func (d *doc) materialTable(materials []scoring.Material) {
+	cols := []tableColumn{{d.tr("report.material"), 46, "L"}, {d.tr("report.top_country"), 34, "C"}, {d.tr("report.share"), 16, "R"}, {d.tr("report.japan_share"), 16, "R"},
+		{"HHI", 18, "R"}, {d.tr("report.concentration"), 24, "C"}, {d.tr("report.china"), 20, "R"}}
+	d.SetFont(fontName, "", 8.5)
+	d.SetFillColor(light[0], light[1], light[2])
+	d.color(navy)
+	d.SetX(marginL)
+	for _, c := range cols {
+		d.CellFormat(c.w, 7, c.title, "B", 0, c.align, true, 0, "")
+	}
+	d.Ln(-1)
+	d.color(black)
+	for _, m := range materials {
+		share := "—"
+		if m.TopCountry != "" {
+			share = fmt.Sprintf("%g%%", m.TopShare)
+		}
+		d.materialRow(cols, []string{d.t(m.Label), m.Supplier(d.lang), share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
+			locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)})
+	}
+}
+
+// materialRow draws one row of the material table. The material's name wraps within its
+// column; the row grows to hold it.
+func (d *doc) materialRow(cols []tableColumn, vals []string) {
+	name := d.lines(vals[0], 8.5, cols[0].w-2)
+	rowH := max(7, 4.2*float64(len(name))+2.6)
+	d.ensure(rowH)
+	x, y := marginL, d.GetY()
+	for i, line := range name {
+		d.SetXY(x, y+1.3+4.2*float64(i))
+		d.CellFormat(cols[0].w, 4.2, line, "", 0, "L", false, 0, "")
+	}
+	d.SetXY(x, y)
+	d.CellFormat(cols[0].w, rowH, "", "B", 0, "L", false, 0, "")
+	for i, c := range cols[1:] {
+		d.CellFormat(c.w, rowH, vals[i+1], "B", 0, c.align, false, 0, "")
+	}
+	d.Ln(-1)
 }
 
 func (d *doc) firstSteps() {

@@ -98,50 +98,18 @@ var scaleColumns = [...]string{"0", "1", "2", "3", "4"}
 // Add folds one submission in.
 func (g *Aggregator) Add(r Row) {
 	g.n++
-	var gi [len(dimensions)]int // the row's group number in each dimension, -1 for none
-	for d, grp := range [len(dimensions)]string{DimAll, r.Band, r.Sector, r.Prefecture} {
-		gi[d] = -1
-		if grp == "" {
-			continue
-		}
-		i, ok := g.groups[d][grp]
-		if !ok {
-			i = len(g.groups[d])
-			g.groups[d][grp] = i
-		}
-		gi[d] = i
-	}
+	gi := g.groupNumbers(r)
 	var hits [16]int
 	for qi, q := range g.questions {
 		v, ok := r.Answers[q.ID]
 		if !ok || v == nil {
 			continue
 		}
-		hit := hits[:0]
-		idx := g.colIndex[qi]
-		switch x := v.(type) {
-		case string:
-			if c, ok := idx[x]; ok {
-				hit = append(hit, c)
-			}
-		case float64:
-			if x >= 0 && x < float64(len(scaleColumns)) && x == math.Trunc(x) {
-				if c, ok := idx[scaleColumns[int(x)]]; ok {
-					hit = append(hit, c)
-				}
-			}
-		case []any:
-			for _, it := range x {
-				if s, ok := it.(string); ok {
-					if c, ok := idx[s]; ok {
-						hit = append(hit, c)
-					}
-				}
-			}
-		}
+		hit := g.hitColumns(qi, v, hits[:0])
 		if len(hit) == 0 {
 			continue
 		}
+		// Counting stays inline: this loop runs for every answer of every row.
 		width := len(g.columns[qi])
 		for d, i := range gi {
 			if i < 0 {
@@ -159,6 +127,57 @@ func (g *Aggregator) Add(r Row) {
 			g.answered[qi][d][i]++
 		}
 	}
+	g.addScores(r, gi)
+}
+
+// groupNumbers returns the row's group number in each dimension, -1 for none, numbering a
+// group not seen before.
+func (g *Aggregator) groupNumbers(r Row) [len(dimensions)]int {
+	var gi [len(dimensions)]int
+	for d, grp := range [len(dimensions)]string{DimAll, r.Band, r.Sector, r.Prefecture} {
+		gi[d] = -1
+		if grp == "" {
+			continue
+		}
+		i, ok := g.groups[d][grp]
+		if !ok {
+			i = len(g.groups[d])
+			g.groups[d][grp] = i
+		}
+		gi[d] = i
+	}
+	return gi
+}
+
+// hitColumns appends to hit the columns of question qi that the answer v counts in: one for a
+// single or scale answer, one per option for a multi answer. Values with no column are skipped.
+func (g *Aggregator) hitColumns(qi int, v any, hit []int) []int {
+	idx := g.colIndex[qi]
+	switch x := v.(type) {
+	case string:
+		if c, ok := idx[x]; ok {
+			hit = append(hit, c)
+		}
+	case float64:
+		if x >= 0 && x < float64(len(scaleColumns)) && x == math.Trunc(x) {
+			if c, ok := idx[scaleColumns[int(x)]]; ok {
+				hit = append(hit, c)
+			}
+		}
+	case []any:
+		for _, it := range x {
+			if s, ok := it.(string); ok {
+				if c, ok := idx[s]; ok {
+					hit = append(hit, c)
+				}
+			}
+		}
+	}
+	return hit
+}
+
+// addScores adds the row's overall and domain scores to the histograms of its groups.
+func (g *Aggregator) addScores(r Row, gi [len(dimensions)]int) {
 	for m, metric := range g.metrics {
 		v := r.Overall
 		if metric != metricOverall {
@@ -256,104 +275,126 @@ func (g *Aggregator) Result(k int) Aggregate {
 		k = DefaultCellK
 	}
 	out := Aggregate{N: g.n, K: k, Questions: []QuestionTable{}, Scores: []ScoreTable{}}
-	at := func(rows [][]int, i int) []int {
-		if i < len(rows) {
-			return rows[i]
-		}
-		return nil
+	for qi := range g.questions {
+		out.Questions = append(out.Questions, g.questionTable(qi, k))
 	}
-	atN := func(ns []int, i int) int {
-		if i < len(ns) {
-			return ns[i]
-		}
-		return 0
-	}
-	for qi, q := range g.questions {
-		cols := g.columns[qi]
-		t := QuestionTable{Question: q.ID, Type: q.Type, Columns: cols}
-		exclusive := q.Type != questionnaire.TypeMulti // answers in a row add up to the row total
-		// The "all" row is suppressed first; a dimension's rows are then checked against it.
-		allCells := suppress([][]int{at(g.counts[qi][0], 0)}, []int{atN(g.answered[qi][0], 0)}, len(cols), k, exclusive, nil)
-		for d, dim := range dimensions {
-			names, nums := g.groupNames(d)
-			cells := make([][]int, len(names))
-			totals := make([]int, len(names))
-			for i, num := range nums {
-				cells[i], totals[i] = at(g.counts[qi][d], num), atN(g.answered[qi][d], num)
-			}
-			mask := allCells
-			if dim != DimAll {
-				mask = suppress(cells, totals, len(cols), k, exclusive, &allCells[0])
-			}
-			sp := Split{Dimension: dim, Rows: []GroupRow{}}
-			for i, grp := range names {
-				row := GroupRow{Group: grp, Counts: make([]*int, len(cols)), Shares: make([]*float64, len(cols))}
-				if !mask[i].totalHidden {
-					tot := totals[i]
-					row.Answered = &tot
-				}
-				for j := range cols {
-					if mask[i].hidden[j] || cells[i] == nil {
-						continue
-					}
-					c := cells[i][j]
-					row.Counts[j] = &c
-					if row.Answered != nil && totals[i] > 0 {
-						sh := round(100*float64(c)/float64(totals[i]), 1)
-						row.Shares[j] = &sh
-					}
-				}
-				sp.Rows = append(sp.Rows, row)
-			}
-			t.Splits = append(t.Splits, sp)
-		}
-		out.Questions = append(out.Questions, t)
-	}
-
-	for m, metric := range g.metrics {
-		name := metric
-		if metric == metricOverall {
-			name = "overall"
-		}
-		hist := func(d, num int) *[101]int {
-			if num < len(g.scores[m][d]) {
-				return g.scores[m][d][num]
-			}
-			return nil
-		}
-		allN := histN(hist(0, 0))
-		allMask := suppress([][]int{{allN}}, []int{allN}, 1, k, true, nil)[0]
-		st := ScoreTable{Metric: name}
-		for d, dim := range dimensions {
-			names, nums := g.groupNames(d)
-			ns := make([][]int, len(names))
-			totals := make([]int, len(names))
-			for i, num := range nums {
-				totals[i] = histN(hist(d, num))
-				ns[i] = []int{totals[i]}
-			}
-			// A group's n and mean can be recovered from the others' and the total's, so the
-			// distributions are suppressed as rows of one count each.
-			var ref *rowMask
-			if dim != DimAll {
-				ref = &allMask
-			}
-			mask := suppress(ns, totals, 1, k, true, ref)
-			sp := ScoreSplit{Dimension: dim, Rows: []Distribution{}}
-			for i, grp := range names {
-				dist := Distribution{Group: grp}
-				if mask[i].totalHidden {
-					dist.Suppressed = true
-				} else {
-					dist.fill(hist(d, nums[i]), k)
-				}
-				sp.Rows = append(sp.Rows, dist)
-			}
-			st.Splits = append(st.Splits, sp)
-		}
-		out.Scores = append(out.Scores, st)
+	for m := range g.metrics {
+		out.Scores = append(out.Scores, g.scoreTable(m, k))
 	}
 	return out
+}
+
+// rowAt returns row i of a table, or nil when the group has no row yet.
+func rowAt(rows [][]int, i int) []int {
+	if i < len(rows) {
+		return rows[i]
+	}
+	return nil
+}
+
+// countAt returns count i of a list, or 0 when the group has none yet.
+func countAt(ns []int, i int) int {
+	if i < len(ns) {
+		return ns[i]
+	}
+	return 0
+}
+
+// questionTable returns the suppressed table of question qi.
+func (g *Aggregator) questionTable(qi, k int) QuestionTable {
+	q, cols := g.questions[qi], g.columns[qi]
+	t := QuestionTable{Question: q.ID, Type: q.Type, Columns: cols}
+	exclusive := q.Type != questionnaire.TypeMulti // answers in a row add up to the row total
+	// The "all" row is suppressed first; a dimension's rows are then checked against it.
+	allCells := suppress([][]int{rowAt(g.counts[qi][0], 0)}, []int{countAt(g.answered[qi][0], 0)}, len(cols), k, exclusive, nil)
+	for d, dim := range dimensions {
+		names, nums := g.groupNames(d)
+		cells := make([][]int, len(names))
+		totals := make([]int, len(names))
+		for i, num := range nums {
+			cells[i], totals[i] = rowAt(g.counts[qi][d], num), countAt(g.answered[qi][d], num)
+		}
+		mask := allCells
+		if dim != DimAll {
+			mask = suppress(cells, totals, len(cols), k, exclusive, &allCells[0])
+		}
+		sp := Split{Dimension: dim, Rows: []GroupRow{}}
+		for i, grp := range names {
+			sp.Rows = append(sp.Rows, groupRow(grp, cells[i], totals[i], mask[i], len(cols)))
+		}
+		t.Splits = append(t.Splits, sp)
+	}
+	return t
+}
+
+// groupRow returns a group's counts and shares with the cells of mask hidden; cells is nil for
+// a group with no answers to the question.
+func groupRow(grp string, cells []int, total int, mask rowMask, width int) GroupRow {
+	row := GroupRow{Group: grp, Counts: make([]*int, width), Shares: make([]*float64, width)}
+	if !mask.totalHidden {
+		tot := total
+		row.Answered = &tot
+	}
+	for j := range width {
+		if mask.hidden[j] || cells == nil {
+			continue
+		}
+		c := cells[j]
+		row.Counts[j] = &c
+		if row.Answered != nil && total > 0 {
+			sh := round(100*float64(c)/float64(total), 1)
+			row.Shares[j] = &sh
+		}
+	}
+	return row
+}
+
+// hist returns the score histogram of metric m for group num of dimension d, or nil when the
+// group has no score.
+func (g *Aggregator) hist(m, d, num int) *[101]int {
+	if num < len(g.scores[m][d]) {
+		return g.scores[m][d][num]
+	}
+	return nil
+}
+
+// scoreTable returns the suppressed distributions of metric m.
+func (g *Aggregator) scoreTable(m, k int) ScoreTable {
+	name := g.metrics[m]
+	if name == metricOverall {
+		name = "overall"
+	}
+	allN := histN(g.hist(m, 0, 0))
+	allMask := suppress([][]int{{allN}}, []int{allN}, 1, k, true, nil)[0]
+	st := ScoreTable{Metric: name}
+	for d, dim := range dimensions {
+		names, nums := g.groupNames(d)
+		ns := make([][]int, len(names))
+		totals := make([]int, len(names))
+		for i, num := range nums {
+			totals[i] = histN(g.hist(m, d, num))
+			ns[i] = []int{totals[i]}
+		}
+		// A group's n and mean can be recovered from the others' and the total's, so the
+		// distributions are suppressed as rows of one count each.
+		var ref *rowMask
+		if dim != DimAll {
+			ref = &allMask
+		}
+		mask := suppress(ns, totals, 1, k, true, ref)
+		sp := ScoreSplit{Dimension: dim, Rows: []Distribution{}}
+		for i, grp := range names {
+			dist := Distribution{Group: grp}
+			if mask[i].totalHidden {
+				dist.Suppressed = true
+			} else {
+				dist.fill(g.hist(m, d, nums[i]), k)
+			}
+			sp.Rows = append(sp.Rows, dist)
+		}
+		st.Splits = append(st.Splits, sp)
+	}
+	return st
 }
 
 func histN(h *[101]int) int {
@@ -416,6 +457,28 @@ type rowMask struct {
 // hidden cell (or hidden row) takes the smallest other row's cell with it. Zero cells are shown:
 // that no firm gave an answer identifies nobody.
 func suppress(cells [][]int, totals []int, width, k int, exclusive bool, ref *rowMask) []rowMask {
+	masks := primaryMasks(cells, totals, width, k)
+	for changed := true; changed; {
+		changed = false
+		if exclusive && hideInRows(masks, cells, width) {
+			changed = true
+		}
+		if ref == nil || len(cells) < 2 {
+			continue
+		}
+		// Whole rows: the column of row totals adds up to the reference total.
+		if !ref.totalHidden && hideLoneRow(masks, totals) {
+			changed = true
+		}
+		if hideInColumns(masks, cells, width, ref) {
+			changed = true
+		}
+	}
+	return masks
+}
+
+// primaryMasks hides every row whose total is below k and every cell from 1 to k−1.
+func primaryMasks(cells [][]int, totals []int, width, k int) []rowMask {
 	masks := make([]rowMask, len(cells))
 	for i, row := range cells {
 		masks[i].hidden = make([]bool, width)
@@ -428,61 +491,75 @@ func suppress(cells [][]int, totals []int, width, k int, exclusive bool, ref *ro
 			masks[i].hidden[j] = masks[i].totalHidden || (v > 0 && v < k)
 		}
 	}
-	val := func(i, j int) int {
-		if cells[i] == nil {
-			return 0
-		}
-		return cells[i][j]
+	return masks
+}
+
+// cellAt returns cell j of row i, 0 for a row with no answers.
+func cellAt(cells [][]int, i, j int) int {
+	if cells[i] == nil {
+		return 0
 	}
-	for changed := true; changed; {
-		changed = false
-		if exclusive {
-			for i := range masks {
-				if masks[i].totalHidden {
-					continue
-				}
-				if j := loneHidden(masks[i].hidden); j >= 0 {
-					if c := smallest(width, func(c int) bool { return c != j && !masks[i].hidden[c] && val(i, c) > 0 }, func(c int) int { return val(i, c) }); c >= 0 {
-						masks[i].hidden[c], changed = true, true
-					} else {
-						hideRow(&masks[i]) // the hidden cell is the total less zeros
-						changed = true
-					}
-				}
-			}
-		}
-		if ref == nil || len(cells) < 2 {
+	return cells[i][j]
+}
+
+// hideInRows hides, in each shown row with exactly one hidden cell, the smallest other non-zero
+// cell, or the whole row when there is none. It reports whether it hid anything.
+func hideInRows(masks []rowMask, cells [][]int, width int) bool {
+	changed := false
+	for i := range masks {
+		if masks[i].totalHidden {
 			continue
 		}
-		// Whole rows: the column of row totals adds up to the reference total.
-		if !ref.totalHidden {
-			if r := loneRow(masks); r >= 0 {
-				if o := smallest(len(masks), func(o int) bool { return o != r && !masks[o].totalHidden }, func(o int) int { return totals[o] }); o >= 0 {
-					hideRow(&masks[o])
-					changed = true
-				}
-			}
-		}
-		for j := range width {
-			if ref.hidden[j] {
-				continue
-			}
-			var hiddenRows []int
-			for i := range masks {
-				if masks[i].hidden[j] {
-					hiddenRows = append(hiddenRows, i)
-				}
-			}
-			if len(hiddenRows) != 1 {
-				continue
-			}
-			h := hiddenRows[0]
-			if o := smallest(len(masks), func(o int) bool { return o != h && !masks[o].hidden[j] && val(o, j) > 0 }, func(o int) int { return val(o, j) }); o >= 0 {
-				masks[o].hidden[j], changed = true, true
+		if j := loneHidden(masks[i].hidden); j >= 0 {
+			if c := smallest(width, func(c int) bool { return c != j && !masks[i].hidden[c] && cellAt(cells, i, c) > 0 }, func(c int) int { return cellAt(cells, i, c) }); c >= 0 {
+				masks[i].hidden[c], changed = true, true
+			} else {
+				hideRow(&masks[i]) // the hidden cell is the total less zeros
+				changed = true
 			}
 		}
 	}
-	return masks
+	return changed
+}
+
+// hideLoneRow hides, when exactly one row is hidden whole, the shown row with the smallest
+// total. It reports whether it hid anything.
+func hideLoneRow(masks []rowMask, totals []int) bool {
+	r := loneRow(masks)
+	if r < 0 {
+		return false
+	}
+	o := smallest(len(masks), func(o int) bool { return o != r && !masks[o].totalHidden }, func(o int) int { return totals[o] })
+	if o < 0 {
+		return false
+	}
+	hideRow(&masks[o])
+	return true
+}
+
+// hideInColumns hides, in each column shown in the reference row that has exactly one hidden
+// cell, the smallest other non-zero cell. It reports whether it hid anything.
+func hideInColumns(masks []rowMask, cells [][]int, width int, ref *rowMask) bool {
+	changed := false
+	for j := range width {
+		if ref.hidden[j] {
+			continue
+		}
+		var hiddenRows []int
+		for i := range masks {
+			if masks[i].hidden[j] {
+				hiddenRows = append(hiddenRows, i)
+			}
+		}
+		if len(hiddenRows) != 1 {
+			continue
+		}
+		h := hiddenRows[0]
+		if o := smallest(len(masks), func(o int) bool { return o != h && !masks[o].hidden[j] && cellAt(cells, o, j) > 0 }, func(o int) int { return cellAt(cells, o, j) }); o >= 0 {
+			masks[o].hidden[j], changed = true, true
+		}
+	}
+	return changed
 }
 
 func hideRow(m *rowMask) {

@@ -101,54 +101,80 @@ func concentration(hhi int) string {
 
 // exposure builds the exposure profile from the answers of visible questions.
 func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
-	e := Exposure{Materials: []Material{}, Reasons: []questionnaire.Text{}}
+	e := Exposure{Materials: materials(def, env), Reasons: []questionnaire.Text{}}
+	e.ChinaProcurement = roleNumber(def, env, questionnaire.RoleChinaProcurement)
+	e.ChinaSales = roleNumber(def, env, questionnaire.RoleChinaSales)
+	e.Flags = regulatoryFlags(def, env)
+	e.Level, e.Reasons = exposureLevel(e)
+	return e
+}
+
+// materials returns the supply concentration of each critical material given shares, in id
+// order, labelled by the options of the critical-materials question.
+func materials(def *questionnaire.Definition, env questionnaire.Env) []Material {
+	out := []Material{}
+	v, ok := env.Answer(def.RoleID(questionnaire.RoleMaterialShares))
+	if !ok {
+		return out
+	}
 	var labels *questionnaire.Question
 	if q, ok := def.RoleQuestion(questionnaire.RoleCriticalMaterials); ok {
 		labels = q
 	}
-	if v, ok := env.Answer(def.RoleID(questionnaire.RoleMaterialShares)); ok {
-		items, _ := v.(map[string]any)
-		ids := make([]string, 0, len(items))
-		for id := range items {
-			ids = append(ids, id)
+	items, _ := v.(map[string]any)
+	ids := make([]string, 0, len(items))
+	for id := range items {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		label := questionnaire.Text{JA: id, EN: id}
+		if labels != nil {
+			if o, ok := labels.Option(id); ok {
+				label = o.Label
+			}
 		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			m := Material{ID: id, Label: questionnaire.Text{JA: id, EN: id}}
-			if labels != nil {
-				if o, ok := labels.Option(id); ok {
-					m.Label = o.Label
-				}
-			}
-			shares := map[string]float64{}
-			raw, _ := items[id].(map[string]any)
-			for c, s := range raw {
-				f, _ := s.(float64)
-				shares[c] = f
-			}
-			m.HHI = HHI(shares)
-			m.Concentration = concentration(m.HHI)
-			m.TopCountry, m.TopShare = top(shares)
-			for c, s := range shares {
-				m.Known += s
-				if c != Home {
-					m.ForeignShare += s
-				}
-			}
-			m.Known, m.ChinaShare = round(m.Known, 1), shares["CN"]
-			m.JapanShare, m.ForeignShare = shares[Home], round(m.ForeignShare, 1)
-			e.Materials = append(e.Materials, m)
+		raw, _ := items[id].(map[string]any)
+		out = append(out, material(id, label, raw))
+	}
+	return out
+}
+
+// material returns the concentration figures of one material from its country shares.
+func material(id string, label questionnaire.Text, raw map[string]any) Material {
+	m := Material{ID: id, Label: label}
+	shares := map[string]float64{}
+	for c, s := range raw {
+		f, _ := s.(float64)
+		shares[c] = f
+	}
+	m.HHI = HHI(shares)
+	m.Concentration = concentration(m.HHI)
+	m.TopCountry, m.TopShare = top(shares)
+	for c, s := range shares {
+		m.Known += s
+		if c != Home {
+			m.ForeignShare += s
 		}
 	}
-	num := func(role string) *float64 {
-		if v, ok := env.Answer(def.RoleID(role)); ok {
-			if f, ok := v.(float64); ok {
-				return &f
-			}
+	m.Known, m.ChinaShare = round(m.Known, 1), shares["CN"]
+	m.JapanShare, m.ForeignShare = shares[Home], round(m.ForeignShare, 1)
+	return m
+}
+
+// roleNumber returns the numeric answer to the question that plays role, or nil when none
+// does or it is unanswered, hidden or not a number.
+func roleNumber(def *questionnaire.Definition, env questionnaire.Env, role string) *float64 {
+	if v, ok := env.Answer(def.RoleID(role)); ok {
+		if f, ok := v.(float64); ok {
+			return &f
 		}
-		return nil
 	}
-	e.ChinaProcurement, e.ChinaSales = num(questionnaire.RoleChinaProcurement), num(questionnaire.RoleChinaSales)
+	return nil
+}
+
+// regulatoryFlags reads the regulatory exposures from the profile questions, found by role.
+func regulatoryFlags(def *questionnaire.Definition, env questionnaire.Env) Flags {
 	is := func(role string, values ...string) bool {
 		id := def.RoleID(role)
 		return id != "" && questionnaire.Condition{Question: id, Op: questionnaire.OpIn, Values: values}.Holds(env)
@@ -158,7 +184,7 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 	bands := questionnaire.ForeignShareBands
 	anyForeign, government := is(shares, bands...), is(questionnaire.RoleForeignGovernment, "yes")
 	unlistedScreened := is(fdi, "core", "designated") && !is(questionnaire.RoleListed, "listed")
-	e.Flags = Flags{
+	return Flags{
 		ForeignInvestor:        anyForeign && (is(shares, bands[1:]...) || government || unlistedScreened),
 		ForeignGovernment:      anyForeign && government,
 		ControlledItems:        is(items, "yes"),
@@ -169,11 +195,8 @@ func exposure(def *questionnaire.Definition, env questionnaire.Env) Exposure {
 		CriticalInfraSupplier:  is(infra, "supplier"),
 		UnknownRegulatoryFacts: is(items, questionnaire.DontKnow) || is(usOrigin, questionnaire.DontKnow) || is(fdi, questionnaire.DontKnow) || is(infra, questionnaire.DontKnow) || is(shares, questionnaire.DontKnow),
 	}
-	e.Level, e.Reasons = exposureLevel(e)
-	return e
 }
 
-// top returns the country with the largest share (the first in code order on a tie).
 // Supplier names the largest foreign supplier in lang, or "—" when all the supply given is
 // Japanese.
 func (m Material) Supplier(lang string) string {

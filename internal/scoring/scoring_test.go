@@ -393,7 +393,7 @@ func TestForeignInvestorFlag(t *testing.T) {
 	def := esr(t)
 	for _, tt := range []struct {
 		band, government, fdi, listed string
-		want, wantGov                  bool
+		want, wantGov                 bool
 	}{
 		{"none", "", "core", "unlisted", false, false},
 		{"under_1", "no", "not_designated", "unlisted", false, false},
