@@ -144,6 +144,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	stopExpiry := startDraftExpiry(ctx, svc, cfg.DraftTTL, log)
+	defer stopExpiry() // before the store closes: deferred calls run last in, first out
 
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),

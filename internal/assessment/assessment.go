@@ -117,7 +117,8 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 		opts.PeerK = scoring.DefaultPeerK
 	}
 	submitted, _ := lru.New[string, Assessment](submittedCache) // fails only for a size below 1
-	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now), opts: opts, submitted: submitted}
+	forget := func(id string) { submitted.Remove(id) }
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now, forget), opts: opts, submitted: submitted}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -192,14 +193,56 @@ func (s *Service) Open(ctx context.Context, id, token string) (Assessment, *ques
 // assessment reads an assessment, from the submitted ones kept in memory when it is one of
 // them; a submitted assessment read from the store is kept.
 func (s *Service) assessment(ctx context.Context, id string) (Assessment, error) {
-	if a, ok := s.submitted.Get(id); ok {
-		return a, nil
+	if a, ok, err := s.cached(ctx, id); ok || err != nil {
+		return a, err
 	}
 	a, err := s.store.Assessment(ctx, id)
 	if err == nil && a.Status == StatusSubmitted {
-		s.submitted.Add(id, a)
+		s.keep(a)
 	}
 	return a, err
+}
+
+// cached returns a submitted assessment kept in memory. The peers of its questionnaire version
+// are brought up to date first, as its result needs anyway: the rows read include the
+// tombstones of assessments deleted through other servers, which evict them, so a deleted
+// assessment is never served from memory longer than refreshEvery after its deletion.
+func (s *Service) cached(ctx context.Context, id string) (Assessment, bool, error) {
+	a, ok := s.submitted.Get(id)
+	if !ok {
+		return Assessment{}, false, nil
+	}
+	if _, err := s.peers.population(ctx, a.QuestionnaireID, a.Version); err != nil {
+		return Assessment{}, false, err
+	}
+	a, ok = s.submitted.Get(id)
+	return a, ok, nil
+}
+
+// keep stores a submitted assessment in memory, unless it has been deleted meanwhile.
+func (s *Service) keep(a Assessment) {
+	s.peers.unlessDeleted(a, func() { s.submitted.Add(a.ID, a) })
+}
+
+// Delete removes an assessment, draft or submitted, for good if token is its credential: its
+// answers and result leave the store, and a submitted one leaves the peers of this server at
+// once and those of every other server sharing the database within refreshEvery (see
+// Storer.DeleteAssessment). A wrong credential gives ErrNotFound, as a missing assessment does;
+// so does deleting again. An assessment whose questionnaire version is no longer loaded can
+// still be deleted.
+func (s *Service) Delete(ctx context.Context, id, token string) error {
+	if _, _, err := s.Open(ctx, id, token); err != nil && !errors.Is(err, ErrDefinitionAbsent) {
+		return err
+	}
+	tomb, err := s.store.DeleteAssessment(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.submitted.Remove(id)
+	if tomb.Deleted {
+		s.peers.ingest(tomb)
+	}
+	return nil
 }
 
 // SaveDraft type-checks answers and stores them as the next revision. The respondent's client
@@ -277,7 +320,7 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Outcome, 
 		}
 		s.peers.ingest(row)
 		a.Status, a.SubmittedAt, a.UpdatedAt, a.Result = StatusSubmitted, now, now, &r
-		s.submitted.Add(id, a)
+		s.keep(a)
 		return s.outcome(ctx, a, def)
 	}
 	return Outcome{}, fmt.Errorf("submit %s: %d attempts lost to concurrent saves: %w", id, submitAttempts, ErrConflict)

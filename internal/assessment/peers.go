@@ -14,11 +14,17 @@ import (
 // highest one folded, so ranking a firm among 100,000 peers reads nothing it has read before.
 // A submission made through this process is folded at once; those of other app servers sharing
 // a MongoDB are read within refreshEvery.
+//
+// A deleted submission reaches every server the same way: its row is replaced by a tombstone
+// with a new sequence (Storer.DeleteAssessment), which the next read folds like any row,
+// removing the firm's submission from the population and, through forget, the assessment from
+// the server's memory of submitted assessments.
 type peerCache struct {
-	store Storer
-	now   func() time.Time
-	mu    sync.Mutex
-	byQ   map[versionKey]*peerSet
+	store  Storer
+	now    func() time.Time
+	forget func(assessmentID string)
+	mu     sync.Mutex
+	byQ    map[versionKey]*peerSet
 }
 
 // versionKey names one questionnaire version.
@@ -35,6 +41,10 @@ type peerSet struct {
 	high    int64               // the highest sequence folded
 	gaps    map[int64]time.Time // sequences below high not seen yet, with when first missed
 	fetched time.Time
+	// deleted are the assessments whose tombstones were folded: a row of one of them arriving
+	// late (this process's own submit racing the delete) is not folded.
+	deleted map[string]struct{}
+	forget  func(assessmentID string)
 }
 
 const (
@@ -49,8 +59,10 @@ const (
 	pageSize = 5000
 )
 
-func newPeerCache(store Storer, now func() time.Time) *peerCache {
-	return &peerCache{store: store, now: now, byQ: map[versionKey]*peerSet{}}
+// newPeerCache returns an empty cache; forget is called with the id of every deleted assessment
+// whose tombstone it folds.
+func newPeerCache(store Storer, now func() time.Time, forget func(assessmentID string)) *peerCache {
+	return &peerCache{store: store, now: now, forget: forget, byQ: map[versionKey]*peerSet{}}
 }
 
 func (c *peerCache) set(qid string, version int) *peerSet {
@@ -59,20 +71,34 @@ func (c *peerCache) set(qid string, version int) *peerSet {
 	defer c.mu.Unlock()
 	set := c.byQ[key]
 	if set == nil {
-		set = &peerSet{pop: scoring.NewPopulation(nil), gaps: map[int64]time.Time{}}
+		set = &peerSet{pop: scoring.NewPopulation(nil), gaps: map[int64]time.Time{},
+			deleted: map[string]struct{}{}, forget: c.forget}
 		c.byQ[key] = set
 	}
 	return set
 }
 
-// ingest folds a submission this process just stored, so the firm sees itself counted at once.
-// Before the population is first loaded there is nothing to fold into: the load reads it.
+// ingest folds a row this process just stored (a submission or a tombstone), so the firm sees
+// itself counted, or no longer counted, at once. Before the population is first loaded there is
+// nothing to fold into: the load reads it.
 func (c *peerCache) ingest(row Submission) {
 	set := c.set(row.QuestionnaireID, row.Version)
 	set.mu.Lock()
 	defer set.mu.Unlock()
 	if set.loaded {
 		set.fold(row, c.now())
+	}
+}
+
+// unlessDeleted runs keep (which stores a submitted assessment in memory) unless the tombstone
+// of the assessment has been folded. It holds the lock tombstones are folded under, so a
+// tombstone folded at the same time either stops keep or, through forget, undoes it.
+func (c *peerCache) unlessDeleted(a Assessment, keep func()) {
+	set := c.set(a.QuestionnaireID, a.Version)
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if _, gone := set.deleted[a.ID]; !gone {
+		keep()
 	}
 }
 
@@ -96,22 +122,39 @@ func (c *peerCache) population(ctx context.Context, qid string, version int) (*s
 	return set.pop, nil
 }
 
-// fold adds one row, noting the sequences it skips over as gaps. A row already folded is
-// ignored, so rows may arrive in any order and more than once.
+// fold adds one row, or removes the submission a tombstone replaced, noting the sequences it
+// skips over as gaps. A row already folded is ignored, so rows may arrive in any order and more
+// than once.
 func (set *peerSet) fold(row Submission, now time.Time) {
+	if !set.advance(row.Seq, now) {
+		return
+	}
+	if row.Deleted {
+		set.deleted[row.AssessmentID] = struct{}{}
+		set.pop.Remove(row.FirmKey, row.Replaces)
+		set.forget(row.AssessmentID)
+		return
+	}
+	if _, gone := set.deleted[row.AssessmentID]; !gone {
+		set.pop.Add(row.Peer())
+	}
+}
+
+// advance records that the row with sequence seq has been read and reports whether it is new.
+func (set *peerSet) advance(seq int64, now time.Time) bool {
 	switch {
-	case row.Seq > set.high:
-		for s := set.high + 1; s < row.Seq; s++ {
+	case seq > set.high:
+		for s := set.high + 1; s < seq; s++ {
 			set.gaps[s] = now
 		}
-		set.high = row.Seq
-	case row.Seq > 0:
-		if _, missing := set.gaps[row.Seq]; !missing {
-			return
+		set.high = seq
+	case seq > 0:
+		if _, missing := set.gaps[seq]; !missing {
+			return false
 		}
-		delete(set.gaps, row.Seq)
+		delete(set.gaps, seq)
 	}
-	set.pop.Add(row.Peer())
+	return true
 }
 
 func (set *peerSet) readNew(ctx context.Context, st Storer, qid string, version int, now time.Time) error {

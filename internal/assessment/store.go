@@ -31,8 +31,20 @@ type Storer interface {
 	// submission sequence of its questionnaire version, which it returns. Otherwise it returns
 	// ErrConflict and changes nothing.
 	MarkSubmitted(ctx context.Context, id string, revision int, result scoring.Result, row Submission) (int64, error)
-	// Submissions returns the compact rows that q selects, in ascending sequence.
+	// Submissions returns the compact rows that q selects, in ascending sequence, tombstones
+	// included.
 	Submissions(ctx context.Context, q SubmissionQuery) ([]Submission, error)
+	// DeleteAssessment removes an assessment, draft or submitted, for good. A submitted one
+	// leaves a tombstone in place of its submission row, in the same transaction (or document):
+	// a row with the next submission sequence of its questionnaire version, Deleted set, the
+	// sequence of the row it replaced in Replaces, and no scores, profile or choices. Every
+	// server reading the rows incrementally reads the tombstone after the row and drops the
+	// submission from its peers. DeleteAssessment returns the tombstone; for a draft, which has
+	// no row, the zero Submission. A missing assessment is ErrNotFound.
+	DeleteAssessment(ctx context.Context, id string) (Submission, error)
+	// DeleteDrafts deletes at most limit drafts last saved before before and returns how many
+	// it deleted. Drafts have no submission row, so no tombstone is needed.
+	DeleteDrafts(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // SubmissionQuery selects compact rows: those of one questionnaire version with a sequence
@@ -68,6 +80,13 @@ type Submission struct {
 	// Choices are the answers to single, multiple-choice and scale questions, the ones
 	// aggregates count; numbers, shares and free text stay out.
 	Choices questionnaire.Answers
+	// Deleted marks a tombstone: the row left by DeleteAssessment in place of the row of a
+	// deleted submission. It keeps the ids (assessment, firm, questionnaire version, campaign)
+	// and SubmittedAt of the row it replaced, and none of its scores, profile or choices.
+	Deleted bool
+	// Replaces is, on a tombstone, the sequence of the row it replaced; 0 when that row had
+	// none yet (on MongoDB, a submission deleted before its sequence was written).
+	Replaces int64
 }
 
 // Peer is the submission as the peer benchmark reads it.

@@ -38,6 +38,9 @@ type Config struct {
 	TrustedProxies  []string
 	PeerK           int
 	CellK           int
+	// DraftTTL is how long a draft may go unsaved before the expiry job deletes it; 0 keeps
+	// drafts for ever.
+	DraftTTL time.Duration
 
 	// ConfigDir is SURVEY_CONFIG_DIR; Files is the embedded configs/ overlaid by it.
 	ConfigDir string
@@ -66,6 +69,10 @@ type setting struct {
 
 func (s setting) env() string  { return "SURVEY_" + strings.ToUpper(s.key) }
 func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
+
+// minDraftTTL is the shortest draft_ttl accepted: a shorter one would delete the drafts of
+// respondents who pause overnight.
+const minDraftTTL = 24 * time.Hour
 
 var dbName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
@@ -144,6 +151,14 @@ var settings = []setting{
 	}},
 	{"peer_k", "fewest peers a benchmark cohort needs", intIn(2, 1000, func(c *Config, n int) { c.PeerK = n })},
 	{"cell_k", "fewest firms an aggregate cell may show", intIn(3, 1000, func(c *Config, n int) { c.CellK = n })},
+	{"draft_ttl", "delete drafts not saved for this long, e.g. 2160h (90 days); 0 = never", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || (d != 0 && d < minDraftTTL) {
+			return errors.New("must be 0 (never expire) or a duration of at least 24h in hours, e.g. 2160h for 90 days")
+		}
+		c.DraftTTL = d
+		return nil
+	}},
 	{"trusted_proxies", "comma-separated IPs or CIDRs of trusted reverse proxies", func(c *Config, v string) error {
 		c.TrustedProxies = nil
 		for p := range strings.SplitSeq(v, ",") {

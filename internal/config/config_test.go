@@ -23,7 +23,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.MongoURI != "" || c.LogLevel != slog.LevelInfo ||
-		c.Database != "esready" || c.ShutdownTimeout != 15*time.Second || c.MaxBodyBytes != 1<<20 {
+		c.Database != "esready" || c.ShutdownTimeout != 15*time.Second || c.MaxBodyBytes != 1<<20 ||
+		c.DraftTTL != 90*24*time.Hour {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -74,6 +75,9 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{"bad database", []string{"--database", "a/b"}, nil, "database", "--database"},
 		{"bad body limit", nil, map[string]string{"SURVEY_MAX_BODY_BYTES": "lots"}, "max_body_bytes", "SURVEY_MAX_BODY_BYTES"},
 		{"bad timeout", []string{"--shutdown-timeout", "-1s"}, nil, "shutdown_timeout", "--shutdown-timeout"},
+		{"draft TTL in days", nil, map[string]string{"SURVEY_DRAFT_TTL": "90d"}, "draft_ttl", "SURVEY_DRAFT_TTL"},
+		{"draft TTL under a day", []string{"--draft-ttl", "90m"}, nil, "draft_ttl", "--draft-ttl"},
+		{"negative draft TTL", nil, map[string]string{"SURVEY_DRAFT_TTL": "-2160h"}, "draft_ttl", "SURVEY_DRAFT_TTL"},
 		{"bad proxy", nil, map[string]string{"SURVEY_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "trusted_proxies", "SURVEY_TRUSTED_PROXIES"},
 		{"unknown key in app.yaml", nil, map[string]string{"SURVEY_CONFIG_DIR": dir}, "adress", dir + "/app.yaml"},
 	}
@@ -91,6 +95,16 @@ func TestErrorsNameTheSetting(t *testing.T) {
 				t.Errorf("message %q does not name %s", err, tt.setting)
 			}
 		})
+	}
+}
+
+// TestDraftTTL: a duration in hours, at least a day, or 0 for drafts kept for ever.
+func TestDraftTTL(t *testing.T) {
+	for v, want := range map[string]time.Duration{"0": 0, "24h": 24 * time.Hour, "8760h": 365 * 24 * time.Hour, "2160h0m0s": 90 * 24 * time.Hour} {
+		c, err := config.Load(nil, env(map[string]string{"SURVEY_DRAFT_TTL": v}), io.Discard)
+		if err != nil || c.DraftTTL != want {
+			t.Errorf("SURVEY_DRAFT_TTL=%s: %v, %v; want %v", v, c.DraftTTL, err, want)
+		}
 	}
 }
 

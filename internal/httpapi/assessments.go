@@ -27,6 +27,7 @@ type AssessmentService interface {
 	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
 	Submit(ctx context.Context, id, token, lang string) (assessment.Outcome, error)
 	Result(ctx context.Context, id, token string) (assessment.Outcome, error)
+	Delete(ctx context.Context, id, token string) error
 	BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error)
 }
 
@@ -134,6 +135,16 @@ func (h assessments) get(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toAssessmentResponse(a, def))
+}
+
+// delete removes the assessment for good: its answers and result, and the firm from the peer
+// benchmark. The respondent's right to have its data erased needs no account, only the credential.
+func (h assessments) delete(c *gin.Context) {
+	if err := h.svc.Delete(c.Request.Context(), c.Param("id"), bearer(c)); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func (h assessments) saveAnswers(c *gin.Context) {

@@ -63,6 +63,9 @@ var (
 	errSubmitted        = &apiError{http.StatusConflict, "already_submitted", tr("api.already_submitted"), nil, nil}
 	errNotSubmitted     = &apiError{http.StatusConflict, "not_submitted", tr("api.not_submitted"), nil, nil}
 	errDefinitionGone   = &apiError{http.StatusGone, "questionnaire_version_unavailable", tr("api.questionnaire_version_unavailable"), nil, nil}
+	// errNoAssessment is not_found for an assessment: one message for a wrong credential, an id
+	// never issued, a deleted assessment and an expired draft, so it tells nobody which.
+	errNoAssessment = &apiError{http.StatusNotFound, "not_found", tr("api.assessment_not_found"), nil, nil}
 
 	msgFieldRequired = tr("field.required")
 	msgLang          = tr("field.lang")
@@ -110,7 +113,9 @@ func writeError(c *gin.Context, err error) {
 		ae = errNotSubmitted
 	case errors.Is(err, assessment.ErrDefinitionAbsent):
 		ae = errDefinitionGone
-	case errors.Is(err, assessment.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+	case errors.Is(err, assessment.ErrNotFound):
+		ae = errNoAssessment
+	case errors.Is(err, auth.ErrNotFound):
 		ae = errNotFound
 	case errors.Is(err, assessment.ErrConflict):
 		ae = errConflict

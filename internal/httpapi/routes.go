@@ -61,6 +61,7 @@ func New(d Deps) (*gin.Engine, error) {
 	as := v1.Group("/assessments", noStore)
 	as.POST("", a.create)
 	as.GET("/:id", a.get)
+	as.DELETE("/:id", a.delete)
 	as.PUT("/:id/answers", a.saveAnswers)
 	as.POST("/:id/submit", a.submit)
 	as.GET("/:id/result", a.result)

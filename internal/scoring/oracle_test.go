@@ -296,6 +296,49 @@ func TestPopulationOracle(t *testing.T) {
 	}
 }
 
+// TestPopulationRemoveOracle removes random submissions from random populations, firms' latest
+// and earlier ones, checking part-way and at the end against the sort-based population of the
+// submissions never removed.
+func TestPopulationRemoveOracle(t *testing.T) {
+	for c := range 200 {
+		t.Run(fmt.Sprint("case", c), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(2027, uint64(c)))
+			peers := randomPopulation(rng)
+			for i := range peers { // in submission order, as the store numbers them
+				peers[i].Seq = peers[i].SubmittedAt.Unix()
+			}
+			pop := NewPopulation(peers)
+			removed := map[int64]bool{}
+			for _, pr := range peers {
+				if removed[pr.Seq] || rng.IntN(3) > 0 {
+					continue
+				}
+				want := newOraclePopulation(kept(peers, removed))
+				latest := want.latest[pr.FirmKey].Seq == pr.Seq
+				removed[pr.Seq] = true
+				if got := pop.Remove(pr.FirmKey, pr.Seq); got != latest {
+					t.Fatalf("Remove(%s, %d) = %v; the firm's latest: %v", pr.FirmKey, pr.Seq, got, latest)
+				}
+				if rng.IntN(8) == 0 {
+					comparePopulations(t, rng, newOraclePopulation(kept(peers, removed)), pop, 3)
+				}
+			}
+			comparePopulations(t, rng, newOraclePopulation(kept(peers, removed)), pop, 20)
+		})
+	}
+}
+
+// kept returns the peers whose sequence is not removed.
+func kept(peers []Peer, removed map[int64]bool) []Peer {
+	var out []Peer
+	for _, pr := range peers {
+		if !removed[pr.Seq] {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
 func comparePopulations(t *testing.T, rng *rand.Rand, want *oraclePopulation, got *Population, queries int) {
 	t.Helper()
 	if got.Len() != len(want.latest) {

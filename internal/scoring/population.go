@@ -13,14 +13,18 @@ const metricOverall = ""
 // Every cohort keeps, per metric, an order-statistic tree of its scores (see counts), so folding
 // in a submission and ranking a firm both take O(log) steps per cohort and metric, whatever the
 // number of firms. A Population is safe for concurrent use: Benchmark and Len may run while
-// another goroutine calls Add. The zero value is an empty population; a Population must not be
-// copied.
+// another goroutine calls Add or Remove. The zero value is an empty population; a Population
+// must not be copied.
 type Population struct {
 	mu     sync.RWMutex
 	latest map[string]member  // firm key → latest submission
 	scores map[string]metrics // cohort key → scores of the firms' latest submissions
-	names  interned           // size bands and sectors
-	dims   interned           // domain ids
+	// older keeps the earlier submissions of the firms that have more than one, so that when a
+	// firm's latest submission is removed (its assessment deleted) the one before counts again.
+	// Only re-assessed firms have an entry.
+	older map[string][]member
+	names interned // size bands and sectors
+	dims  interned // domain ids
 }
 
 // member is a firm's latest submission as the population keeps it: scores as bins and names
@@ -85,6 +89,15 @@ func (m member) same(o member) bool {
 		m.overall == o.overall && slices.Equal(m.domains, o.domains)
 }
 
+// sameSubmission says whether two members are versions of one submission (a row and its
+// correction): the same sequence where both have one, else the same time.
+func (m member) sameSubmission(o member) bool {
+	if m.seq > 0 && o.seq > 0 {
+		return m.seq == o.seq
+	}
+	return m.at == o.at
+}
+
 // NewPopulation indexes peers, keeping the latest submission of each firm (see Add).
 func NewPopulation(peers []Peer) *Population {
 	p := &Population{}
@@ -98,7 +111,8 @@ func NewPopulation(peers []Peer) *Population {
 // Only the latest submission of a firm counts: pr replaces the firm's current one unless it was
 // submitted earlier. On equal SubmittedAt the new one wins, so a corrected row replaces the old
 // one, while a row read again unchanged is a no-op (Add returns false). A firm may have moved to
-// another size band or sector: its old scores leave the cohorts they were in.
+// another size band or sector: its old scores leave the cohorts they were in. The submissions a
+// firm's latest replaced are kept aside for Remove.
 //
 // Scores are kept to one decimal in 0–100, as round(x, 1) produces them; anything else is rounded
 // to the nearest tenth and clamped to that range.
@@ -106,19 +120,89 @@ func (p *Population) Add(pr Peer) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.latest == nil {
-		p.latest, p.scores = map[string]member{}, map[string]metrics{}
+		p.latest, p.scores, p.older = map[string]member{}, map[string]metrics{}, map[string][]member{}
 	}
 	m := p.member(pr)
 	cur, ok := p.latest[pr.FirmKey]
 	if ok && (earlier(m, cur) || m.same(cur)) {
+		if !m.same(cur) {
+			p.keepOlder(pr.FirmKey, m)
+		}
 		return false
 	}
 	p.latest[pr.FirmKey] = m
 	p.fold(m, 1)
 	if ok {
 		p.fold(cur, -1)
+		if !cur.sameSubmission(m) {
+			p.keepOlder(pr.FirmKey, cur)
+		}
 	}
 	return true
+}
+
+// Remove takes the firm's submission with sequence seq out of the population, as when its
+// assessment is deleted, and reports whether the population changed. When it was the firm's
+// latest, the firm's latest remaining submission counts in its place, or, with none left, the
+// firm leaves the population. Like Add it takes O(log) steps per cohort and metric, plus one
+// step per earlier submission of the firm. Removing a submission the population does not hold
+// is a no-op; only submissions with a sequence can be removed.
+func (p *Population) Remove(firmKey string, seq int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cur, ok := p.latest[firmKey]
+	if !ok || seq <= 0 {
+		return false
+	}
+	if cur.seq != seq {
+		p.dropOlder(firmKey, func(o member) bool { return o.seq == seq })
+		return false
+	}
+	p.fold(cur, -1)
+	prev, ok := p.latestOlder(firmKey)
+	if !ok {
+		delete(p.latest, firmKey)
+		return true
+	}
+	p.dropOlder(firmKey, prev.sameSubmission)
+	p.latest[firmKey] = prev
+	p.fold(prev, 1)
+	return true
+}
+
+// keepOlder puts m aside among the firm's earlier submissions, replacing an earlier version
+// of the same submission.
+func (p *Population) keepOlder(firmKey string, m member) {
+	list := p.older[firmKey]
+	for i, o := range list {
+		if o.sameSubmission(m) {
+			list[i] = m
+			return
+		}
+	}
+	p.older[firmKey] = append(list, m)
+}
+
+// dropOlder removes the firm's earlier submissions that match.
+func (p *Population) dropOlder(firmKey string, match func(member) bool) {
+	list := slices.DeleteFunc(p.older[firmKey], match)
+	if len(list) == 0 {
+		delete(p.older, firmKey)
+		return
+	}
+	p.older[firmKey] = list
+}
+
+// latestOlder is the latest of the firm's earlier submissions.
+func (p *Population) latestOlder(firmKey string) (member, bool) {
+	var best member
+	found := false
+	for _, o := range p.older[firmKey] {
+		if !found || earlier(best, o) {
+			best, found = o, true
+		}
+	}
+	return best, found
 }
 
 // earlier says whether a was submitted before b: by sequence where both have one, else by time.

@@ -128,6 +128,76 @@ func withSeq(p scoring.Peer, seq int64) scoring.Peer {
 
 func at(minute int) time.Time { return time.Date(2026, 1, 1, 0, minute, 0, 0, time.UTC) }
 
+// TestPopulationRemove takes submissions out as deleted assessments do: a firm whose only
+// submission goes leaves every cohort, one whose re-assessment goes counts with its previous
+// submission again, and removing what the population does not hold changes nothing.
+func TestPopulationRemove(t *testing.T) {
+	type removal struct {
+		firm        string
+		seq         int64
+		wantChanged bool
+	}
+	tests := []struct {
+		name      string
+		adds      []scoring.Peer
+		removals  []removal
+		r         scoring.Result
+		wantTried []int // cohort sizes, narrowest first, with k = 1
+		wantLen   int
+	}{{
+		name:      "a firm's only submission",
+		adds:      []scoring.Peer{withSeq(peer("a", "sme", "manufacturing", 40, 0), 1), withSeq(peer("b", "sme", "manufacturing", 60, 0), 2)},
+		removals:  []removal{{"a", 1, true}, {"a", 1, false}},
+		r:         result("sme", "manufacturing", 50),
+		wantTried: []int{1, 1, 1}, wantLen: 1,
+	}, {
+		name: "a re-assessment: the previous submission counts again, where it was",
+		adds: []scoring.Peer{
+			withSeq(peer("a", "sme", "manufacturing", 40, 0), 1),
+			withSeq(peer("a", "large", "retail", 80, 5), 3),
+			withSeq(peer("a", "sme", "manufacturing", 40, 0), 1), // the first, read again
+		},
+		removals:  []removal{{"a", 3, true}},
+		r:         result("sme", "manufacturing", 50),
+		wantTried: []int{1, 1, 1}, wantLen: 1,
+	}, {
+		name: "an earlier submission: the latest stays, and does not fall back to it later",
+		adds: []scoring.Peer{
+			withSeq(peer("a", "sme", "manufacturing", 40, 0), 1),
+			withSeq(peer("a", "large", "retail", 80, 5), 3),
+		},
+		removals:  []removal{{"a", 1, false}, {"a", 3, true}},
+		r:         result("sme", "manufacturing", 50),
+		wantTried: []int{0, 0, 0}, wantLen: 0,
+	}, {
+		name:      "what the population does not hold",
+		adds:      []scoring.Peer{withSeq(peer("a", "sme", "manufacturing", 40, 0), 1)},
+		removals:  []removal{{"b", 1, false}, {"a", 2, false}, {"a", 0, false}},
+		r:         result("sme", "manufacturing", 50),
+		wantTried: []int{1, 1, 1}, wantLen: 1,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pop := scoring.NewPopulation(tt.adds)
+			for i, rm := range tt.removals {
+				if got := pop.Remove(rm.firm, rm.seq); got != rm.wantChanged {
+					t.Errorf("removal %d: Remove(%s, %d) = %v, want %v", i, rm.firm, rm.seq, got, rm.wantChanged)
+				}
+			}
+			var tried []int
+			for _, c := range pop.Benchmark(tt.r, "", 1).Tried {
+				tried = append(tried, c.N)
+			}
+			if diff := cmp.Diff(tt.wantTried, tried); diff != "" {
+				t.Errorf("cohort sizes (-want +got):\n%s", diff)
+			}
+			if pop.Len() != tt.wantLen {
+				t.Errorf("Len() = %d, want %d", pop.Len(), tt.wantLen)
+			}
+		})
+	}
+}
+
 // TestPopulationKeepsItsCopy changes a peer after adding it: replacing the submission later must
 // still take out the scores that were added.
 func TestPopulationKeepsItsCopy(t *testing.T) {

@@ -61,6 +61,21 @@ type submissionDoc struct {
 	Overall         *float64           `bson:"overall"`
 	Domains         map[string]float64 `bson:"domains"`
 	Choices         string             `bson:"choices"` // JSON, as the answers
+	// Deleted and Replaces mark a tombstone (assessment.Submission).
+	Deleted  bool  `bson:"deleted,omitempty"`
+	Replaces int64 `bson:"replaces,omitempty"`
+}
+
+// statusDeleted is the status of a tombstone document: what DeleteAssessment leaves of a
+// submitted assessment, its _id and its tombstone row as sub (tombstoneDoc), nothing else.
+// Assessment treats it as missing.
+const statusDeleted = "deleted"
+
+// tombstoneDoc is the whole of a tombstone document.
+type tombstoneDoc struct {
+	ID     string        `bson:"_id"`
+	Status string        `bson:"status"`
+	Sub    submissionDoc `bson:"sub"`
 }
 
 func assessmentToDoc(a assessment.Assessment) (assessmentDoc, error) {
@@ -127,7 +142,7 @@ func submissionFromDoc(id string, d submissionDoc) (assessment.Submission, error
 		Seq: d.Seq, AssessmentID: id, FirmKey: d.FirmKey, QuestionnaireID: d.QuestionnaireID,
 		Version: d.Version, Campaign: d.Campaign, SizeBand: d.SizeBand, Sector: d.Sector,
 		Prefecture: d.Prefecture, SubmittedAt: utc(d.SubmittedAt), Overall: d.Overall,
-		Domains: d.Domains, Choices: choices,
+		Domains: d.Domains, Choices: choices, Deleted: d.Deleted, Replaces: d.Replaces,
 	}, nil
 }
 
@@ -175,6 +190,9 @@ func (s *Store) Assessment(ctx context.Context, id string) (assessment.Assessmen
 	}
 	if err != nil {
 		return assessment.Assessment{}, fmt.Errorf("mongodb: find assessment %s: %w", id, err)
+	}
+	if d.Status == statusDeleted {
+		return assessment.Assessment{}, fmt.Errorf("mongodb: assessment %s: %w", id, assessment.ErrNotFound)
 	}
 	return assessmentFromDoc(d)
 }
@@ -270,12 +288,16 @@ func (s *Store) assignSeq(ctx context.Context, id, questionnaireID string, versi
 		return seq, nil
 	}
 	var d struct {
-		Sub submissionDoc `bson:"sub"`
+		Status string        `bson:"status"`
+		Sub    submissionDoc `bson:"sub"`
 	}
 	err = s.db.Collection(colAssessments).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "sub.seq", Value: 1}})).Decode(&d)
+		options.FindOne().SetProjection(bson.D{{Key: "status", Value: 1}, {Key: "sub.seq", Value: 1}})).Decode(&d)
 	if err != nil {
 		return 0, fmt.Errorf("mongodb: read sequence of submission %s: %w", id, err)
+	}
+	if d.Status == statusDeleted { // deleted before its number was written: the number is the tombstone's
+		return 0, fmt.Errorf("mongodb: submission %s deleted while being numbered: %w", id, assessment.ErrNotFound)
 	}
 	return d.Sub.Seq, nil
 }
@@ -326,6 +348,9 @@ func (s *Store) AssignMissingSeqs(ctx context.Context) error {
 	}
 	for _, d := range docs {
 		seq, err := s.assignSeq(ctx, d.ID, d.Sub.QuestionnaireID, d.Sub.Version)
+		if errors.Is(err, assessment.ErrNotFound) {
+			continue // deleted meanwhile
+		}
 		if err != nil {
 			return err
 		}
@@ -352,7 +377,7 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 	if !q.Choices {
 		proj = bson.D{}
 		for _, f := range []string{"seq", "questionnaire_id", "version", "campaign", "firm_key", "size_band",
-			"sector", "prefecture", "submitted_at", "overall", "domains"} {
+			"sector", "prefecture", "submitted_at", "overall", "domains", "deleted", "replaces"} {
 			proj = append(proj, bson.E{Key: "sub." + f, Value: 1})
 		}
 	}

@@ -25,6 +25,8 @@ var collections = []struct {
 		// AssignMissingSeqs: submitted documents without a sequence (a missing field is indexed
 		// as null, so the scan reads only those).
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "sub.seq", Value: 1}}, Options: options.Index().SetName("status_seq")},
+		// DeleteDrafts: the drafts last saved before a time.
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "updated_at", Value: 1}}, Options: options.Index().SetName("drafts_updated")},
 	}},
 	// counters is read by _id only.
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -236,4 +237,47 @@ func (srv server) reopen(t *testing.T, s *Store) *Store {
 	}
 	t.Cleanup(func() { _ = s2.Close(context.Background()) })
 	return s2
+}
+
+// TestDeleteBeforeNumbering deletes a submission between the first and the last step of
+// MarkSubmitted, as a delete from another device can: the tombstone replaces nothing numbered,
+// the submit's late numbering reports the assessment missing, and a restart's
+// AssignMissingSeqs leaves the tombstone alone.
+func TestDeleteBeforeNumbering(t *testing.T) {
+	for name, srv := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			s := srv.open(t)
+			when := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+			a := assessment.Assessment{ID: "mid", QuestionnaireID: "esr", Version: 1, Status: assessment.StatusDraft,
+				Answers: questionnaire.Answers{"q": "a"}, CreatedAt: when, UpdatedAt: when, FirmKey: "firm"}
+			if err := s.CreateAssessment(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			sub, err := submissionToDoc(assessment.Submission{AssessmentID: "mid", FirmKey: "firm", QuestionnaireID: "esr",
+				Version: 1, SizeBand: "sme", SubmittedAt: when, Domains: map[string]float64{"governance": 50}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			step1 := bson.D{{Key: "status", Value: "submitted"}, {Key: "submitted_at", Value: when}, {Key: "sub", Value: sub}}
+			if err := s.updateDraft(ctx, "mid", 0, step1); err != nil {
+				t.Fatal(err)
+			}
+
+			tomb, err := s.DeleteAssessment(ctx, "mid")
+			want := assessment.Submission{Seq: 1, AssessmentID: "mid", FirmKey: "firm", QuestionnaireID: "esr", Version: 1,
+				SubmittedAt: when, Deleted: true}
+			if err != nil || !cmp.Equal(want, tomb) {
+				t.Fatalf("DeleteAssessment = %+v, %v; want %+v", tomb, err, want)
+			}
+			if _, err := s.assignSeq(ctx, "mid", "esr", 1); !errors.Is(err, assessment.ErrNotFound) {
+				t.Errorf("the submit's late numbering = %v, want ErrNotFound", err)
+			}
+			s2 := srv.reopen(t, s) // runs AssignMissingSeqs
+			rows, err := s2.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
+			if err != nil || len(rows) != 1 || !cmp.Equal(want, rows[0]) {
+				t.Errorf("Submissions = %+v, %v; want only the tombstone", rows, err)
+			}
+		})
+	}
 }

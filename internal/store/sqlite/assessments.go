@@ -30,14 +30,23 @@ const (
 		size_band, sector, prefecture, submitted_at, overall, domains, choices)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture, submitted_at,
-		overall, domains, CASE WHEN ? THEN choices ELSE '' END FROM submissions
+		overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
+	sqlDeleteAssessment = `DELETE FROM assessments WHERE id = ?`
+	sqlSubmissionOf     = `SELECT questionnaire_id, version, seq, firm_key, campaign, submitted_at FROM submissions
+		WHERE assessment_id = ?`
+	// The tombstone keeps the ids and the time of the row and blanks everything about the firm.
+	sqlTombstone = `UPDATE submissions SET seq = ?, replaces = seq, size_band = '', sector = '', prefecture = '',
+		overall = NULL, domains = '{}', choices = '{}' WHERE assessment_id = ?`
+	sqlDeleteDrafts = `DELETE FROM assessments WHERE id IN
+		(SELECT id FROM assessments WHERE status = 'draft' AND updated_at < ? LIMIT ?)`
 )
 
 // The statements each handle prepares at start-up.
 var (
-	writeStatements = []string{sqlInsertAssessment, sqlSaveDraft, sqlMarkSubmitted, sqlNextSeq, sqlInsertSubmission, sqlInsertUser}
-	readStatements  = []string{sqlAssessmentByID, sqlSubmissionsAfter, sqlUserByEmail, sqlUserByID}
+	writeStatements = []string{sqlInsertAssessment, sqlSaveDraft, sqlMarkSubmitted, sqlNextSeq, sqlInsertSubmission,
+		sqlDeleteAssessment, sqlSubmissionOf, sqlTombstone, sqlDeleteDrafts, sqlInsertUser}
+	readStatements = []string{sqlAssessmentByID, sqlSubmissionsAfter, sqlUserByEmail, sqlUserByID}
 )
 
 // CreateAssessment stores a new assessment; an existing id is assessment.ErrConflict.
@@ -163,15 +172,17 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 		sub := assessment.Submission{QuestionnaireID: q.QuestionnaireID, Version: q.Version}
 		var at int64
 		var overall sql.NullFloat64
+		var replaces sql.NullInt64
 		var domains, choices []byte
 		if err := rows.Scan(&sub.Seq, &sub.AssessmentID, &sub.FirmKey, &sub.Campaign, &sub.SizeBand, &sub.Sector,
-			&sub.Prefecture, &at, &overall, &domains, &choices); err != nil {
+			&sub.Prefecture, &at, &overall, &domains, &choices, &replaces); err != nil {
 			return nil, fmt.Errorf("store: submissions: %w", err)
 		}
 		sub.SubmittedAt = fromNano(at)
 		if overall.Valid {
 			sub.Overall = &overall.Float64
 		}
+		sub.Deleted, sub.Replaces = replaces.Valid, replaces.Int64
 		if err := json.Unmarshal(domains, &sub.Domains); err != nil {
 			return nil, fmt.Errorf("store: submission %s: domains: %w", sub.AssessmentID, err)
 		}
@@ -183,4 +194,59 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 		out = append(out, sub)
 	}
 	return out, wrap(rows.Err(), "store: submissions")
+}
+
+// DeleteAssessment deletes an assessment and, in the same transaction, turns its submission
+// row (if it was submitted) into a tombstone with the next sequence of its questionnaire
+// version, which it returns.
+func (s *Store) DeleteAssessment(ctx context.Context, id string) (assessment.Submission, error) {
+	var tomb assessment.Submission
+	err := s.w.exec(ctx, func(tx wtx) error {
+		tomb = assessment.Submission{}
+		if err := expectOne(tx.Exec(sqlDeleteAssessment, id)); err != nil {
+			return err
+		}
+		return tombstone(tx, id, &tomb)
+	})
+	if errors.Is(err, errNoRow) {
+		return assessment.Submission{}, fmt.Errorf("store: assessment %s: %w", id, assessment.ErrNotFound)
+	}
+	return tomb, wrap(err, "store: delete assessment")
+}
+
+// tombstone replaces the submission row of assessment id, if it has one, by its tombstone.
+func tombstone(tx wtx, id string, tomb *assessment.Submission) error {
+	var at int64
+	err := tx.QueryRow(sqlSubmissionOf, id).Scan(&tomb.QuestionnaireID, &tomb.Version, &tomb.Replaces,
+		&tomb.FirmKey, &tomb.Campaign, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		*tomb = assessment.Submission{} // a draft
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.QueryRow(sqlNextSeq, tomb.QuestionnaireID, tomb.Version).Scan(&tomb.Seq); err != nil {
+		return err
+	}
+	tomb.AssessmentID, tomb.SubmittedAt, tomb.Deleted = id, fromNano(at), true
+	_, err = tx.Exec(sqlTombstone, tomb.Seq, id) // not errNoRow, which would pass for a clean miss
+	return err
+}
+
+// DeleteDrafts deletes at most limit drafts last saved before before, in one transaction.
+func (s *Store) DeleteDrafts(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.w.exec(ctx, func(tx wtx) error {
+		res, err := tx.Exec(sqlDeleteDrafts, unixNano(before), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), wrap(err, "store: delete expired drafts")
 }

@@ -74,10 +74,12 @@ func Inspect(ctx context.Context, file string) (BackupInfo, error) {
 	return info, nil
 }
 
-// Counting walks an index, once per backup; no request path runs these.
+// Counting reads a table, once per backup; no request path runs these. Submitted assessments
+// are counted in assessments, where a deleted one leaves nothing, rather than in submissions,
+// where it leaves a tombstone.
 const (
 	sqlCountAssessments = `SELECT COUNT(*) FROM assessments`
-	sqlCountSubmissions = `SELECT COUNT(*) FROM submissions`
+	sqlCountSubmissions = `SELECT COUNT(*) FROM assessments WHERE status = 'submitted'`
 )
 
 // syncFile flushes a file and its directory entry to disk.

@@ -67,6 +67,35 @@ var migrations = []migration{
 		)`,
 		`CREATE UNIQUE INDEX submissions_by_seq ON submissions (questionnaire_id, version, seq)`,
 	}},
+	// A deleted submission leaves a tombstone row (replaces set, no scores or choices) that
+	// outlives its assessment, so submissions loses its foreign key, which SQLite can drop only
+	// by rebuilding the table. Draft expiry finds old drafts through drafts_by_update.
+	{2, "submission tombstones, drafts by last save", []string{
+		`CREATE TABLE submissions_v2 (
+			questionnaire_id TEXT NOT NULL,
+			version          INTEGER NOT NULL,
+			seq              INTEGER NOT NULL,
+			assessment_id    TEXT NOT NULL UNIQUE,
+			firm_key         TEXT NOT NULL,
+			campaign         TEXT NOT NULL,
+			size_band        TEXT NOT NULL,
+			sector           TEXT NOT NULL,
+			prefecture       TEXT NOT NULL,
+			submitted_at     INTEGER NOT NULL,
+			overall          REAL,
+			domains          TEXT NOT NULL,
+			choices          TEXT NOT NULL,
+			replaces         INTEGER
+		)`,
+		`INSERT INTO submissions_v2 (questionnaire_id, version, seq, assessment_id, firm_key, campaign, size_band,
+			sector, prefecture, submitted_at, overall, domains, choices)
+			SELECT questionnaire_id, version, seq, assessment_id, firm_key, campaign, size_band,
+			sector, prefecture, submitted_at, overall, domains, choices FROM submissions`,
+		`DROP TABLE submissions`,
+		`ALTER TABLE submissions_v2 RENAME TO submissions`,
+		`CREATE UNIQUE INDEX submissions_by_seq ON submissions (questionnaire_id, version, seq)`,
+		`CREATE INDEX drafts_by_update ON assessments (updated_at) WHERE status = 'draft'`,
+	}},
 }
 
 // migrate brings the database up to the newest version in ms, one transaction per migration, and

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -34,9 +35,27 @@ func TestMigrationsAreNumberedInOrder(t *testing.T) {
 var fixtures = map[int]func(t *testing.T, db *sql.DB){
 	0: func(*testing.T, *sql.DB) {}, // an empty database
 	1: func(t *testing.T, db *sql.DB) {
-		mustExec(t, db, `INSERT INTO users VALUES ('u1', 'a@example.jp', '𠮷田', 'chamber', 'tokyo', 'h', 1)`)
-		mustExec(t, db, `INSERT INTO assessments VALUES ('a1', 'esr', 1, 'h', 'ja', 'draft', 2, '{"q":"𠮷"}', 't', 'a1', '', 1, 2, NULL, NULL)`)
+		fixtureV1Assessments(t, db)
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
+			55.5, '{"governance":55.5}', '{"q":"𠮷"}')`)
 	},
+	2: func(t *testing.T, db *sql.DB) {
+		fixtureV1Assessments(t, db)
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
+			55.5, '{"governance":55.5}', '{"q":"𠮷"}', NULL)`)
+		// The tombstone of a deleted assessment whose row had sequence 2.
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
+			NULL, '{}', '{}', 2)`)
+	},
+}
+
+// fixtureV1Assessments writes a user, a draft and a submitted assessment as schema version 1
+// stores them (version 2 did not change these tables).
+func fixtureV1Assessments(t *testing.T, db *sql.DB) {
+	t.Helper()
+	mustExec(t, db, `INSERT INTO users VALUES ('u1', 'a@example.jp', '𠮷田', 'chamber', 'tokyo', 'h', 1)`)
+	mustExec(t, db, `INSERT INTO assessments VALUES ('a1', 'esr', 1, 'h', 'ja', 'draft', 2, '{"q":"𠮷"}', 't', 'a1', '', 1, 2, NULL, NULL)`)
+	mustExec(t, db, `INSERT INTO assessments VALUES ('a2', 'esr', 1, 'h', 'ja', 'submitted', 1, '{"q":"𠮷"}', 't2', 'a2', '', 1, 3, 3, '{}')`)
 }
 
 func mustExec(t *testing.T, db *sql.DB, stmt string) {
@@ -76,6 +95,12 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			checkVersions(t, s.read)
 			if from >= 1 {
 				checkFixturesV1(t, s)
+			}
+			if from >= 2 {
+				checkFixturesV2(t, s)
+			}
+			if from >= 1 {
+				checkDeletesAfterMigration(t, s)
 			}
 		})
 	}
@@ -122,6 +147,60 @@ func checkFixturesV1(t *testing.T, s *Store) {
 	if d := cmp.Diff(want, a); d != "" {
 		t.Errorf("assessment of version 1 (-want +got):\n%s", d)
 	}
+	overall := 55.5
+	row := assessment.Submission{Seq: 1, AssessmentID: "a2", FirmKey: "a2", QuestionnaireID: "esr", Version: 1,
+		Campaign: "nagoya", SizeBand: "sme", Sector: "retail", Prefecture: "aichi", SubmittedAt: time.Unix(0, 3).UTC(),
+		Overall: &overall, Domains: map[string]float64{"governance": 55.5}, Choices: questionnaire.Answers{"q": "𠮷"}}
+	if d := cmp.Diff(row, submissionRows(t, s)[0]); d != "" {
+		t.Errorf("submission row of version 1 (-want +got):\n%s", d)
+	}
+}
+
+// checkFixturesV2 checks that a tombstone of version 2 reads back as one.
+func checkFixturesV2(t *testing.T, s *Store) {
+	t.Helper()
+	rows := submissionRows(t, s)
+	want := assessment.Submission{Seq: 3, AssessmentID: "gone", FirmKey: "gone", QuestionnaireID: "esr", Version: 1,
+		SubmittedAt: time.Unix(0, 4).UTC(), Domains: map[string]float64{}, Choices: questionnaire.Answers{},
+		Deleted: true, Replaces: 2}
+	if len(rows) != 2 {
+		t.Fatalf("%d submission rows, want the row and the tombstone", len(rows))
+	}
+	if d := cmp.Diff(want, rows[1]); d != "" {
+		t.Errorf("tombstone of version 2 (-want +got):\n%s", d)
+	}
+}
+
+// checkDeletesAfterMigration deletes the submitted assessment of the fixtures (the foreign key
+// of version 1 would refuse it) and expires the draft.
+func checkDeletesAfterMigration(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	before := submissionRows(t, s)
+	tomb, err := s.DeleteAssessment(ctx, "a2")
+	if err != nil {
+		t.Fatalf("delete the submitted assessment of the fixtures: %v", err)
+	}
+	if !tomb.Deleted || tomb.Replaces != 1 || tomb.Seq != before[len(before)-1].Seq+1 {
+		t.Errorf("tombstone = %+v, want one replacing seq 1 with the next sequence", tomb)
+	}
+	if n, err := s.DeleteDrafts(ctx, time.Unix(0, 3), 10); err != nil || n != 1 {
+		t.Errorf("DeleteDrafts = %d, %v; want the draft of the fixtures", n, err)
+	}
+	for _, id := range []string{"a1", "a2"} {
+		if _, err := s.Assessment(ctx, id); !errors.Is(err, assessment.ErrNotFound) {
+			t.Errorf("Assessment(%s) after deleting it = %v", id, err)
+		}
+	}
+}
+
+func submissionRows(t *testing.T, s *Store) []assessment.Submission {
+	t.Helper()
+	rows, err := s.Submissions(context.Background(), assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10, Choices: true})
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("Submissions = %d rows, %v", len(rows), err)
+	}
+	return rows
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
