@@ -1,0 +1,219 @@
+// The respondent API (internal/httpapi/openapi.yaml), typed for the web app.
+
+import type { Answers, FieldError } from './autosave';
+import type { SurveyJSON } from './form';
+import { lang, t, type Key, type Lang } from './i18n';
+
+export type Text = { ja: string; en: string };
+
+export interface Created {
+  id: string;
+  respondent_token: string;
+  revision: number;
+  status: 'draft';
+  lang: Lang;
+  previous_id?: string;
+  questionnaire: { id: string; version: number; hash: string };
+}
+
+export interface Assessment {
+  id: string;
+  status: 'draft' | 'submitted';
+  revision: number;
+  lang: Lang;
+  questionnaire: { id: string; version: number; hash: string };
+  answers: Answers;
+  created_at: string;
+  updated_at: string;
+  submitted_at?: string;
+  previous_id?: string;
+}
+
+export interface Standing {
+  score: number | null;
+  percentile: number;
+  median: number;
+  q1: number;
+  q3: number;
+  n: number;
+}
+
+export interface ChecklistItem {
+  id: string;
+  domain?: string;
+  status: 'done' | 'partial' | 'todo' | 'na';
+  priority: 'high' | 'medium' | 'low';
+  reason: Text;
+  title?: Text;
+  action?: Text;
+  rationale?: Text;
+  evidence?: Text;
+  references?: string[];
+  owner_label?: Text;
+  horizon_days?: 30 | 90 | 365;
+  effort?: 'S' | 'M' | 'L';
+  find_out?: boolean;
+}
+
+export interface Change {
+  previous: number | null;
+  current: number | null;
+  delta: number | null;
+}
+
+export interface Result {
+  id: string;
+  status: 'submitted';
+  submitted_at?: string;
+  scoring_version: number;
+  size_band: 'small_scale' | 'sme' | 'large';
+  size?: { band: string; rule?: Text };
+  sector_label?: Text;
+  overall: { score: number | null; level: number; capped?: boolean; description?: Text };
+  domains: { id: string; title?: Text; score: number | null; coverage: number; insufficient_coverage?: boolean }[];
+  exposure: {
+    level: 'low' | 'medium' | 'high';
+    materials: {
+      id: string;
+      label?: Text;
+      hhi: number;
+      concentration?: 'low' | 'moderate' | 'high';
+      top_country: string;
+      top_share: number;
+      japan_share?: number | null;
+      foreign_share?: number | null;
+    }[];
+    china_procurement_share?: number | null;
+    china_sales_share?: number | null;
+    reasons?: Text[];
+  };
+  benchmark: {
+    source: 'peers' | 'published';
+    k?: number;
+    cohort?: { label: Text; n: number };
+    overall?: Standing;
+    domains?: { id: string; standing: Standing | null }[];
+    published?: { id: string; source: string; text: Text }[];
+  };
+  find_out?: string[];
+  progress?: {
+    previous_id: string;
+    previous_submitted_at?: string;
+    previous_scoring_version: number;
+    scoring_version: number;
+    overall: Change;
+    previous_level?: number;
+    level?: number;
+    domains: ({ id: string; title?: Text } & Change)[];
+  };
+  checklist?: {
+    items: ChecklistItem[];
+    first_steps: ChecklistItem[];
+    groups?: { domain: string; title: Text; items: string[] }[];
+    counts?: Record<string, number>;
+  };
+}
+
+/** An error answer of the API, or a failure to reach it (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+
+  /** Whether the server could not be reached (or failed); trying again may help. */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+/** What to tell the respondent about a failed call: the server's message, or that it could not be reached. */
+export function errorText(e: unknown, unreachable: Key = 'error.network'): string {
+  return e instanceof ApiError && !e.transient ? e.message : t(unreachable);
+}
+
+const BASE = '/api/v1';
+
+/** The credential of one assessment. */
+export interface Credential {
+  id: string;
+  token: string;
+}
+
+function headers(cred?: Credential, json = false): Record<string, string> {
+  const h: Record<string, string> = { 'Accept-Language': lang() };
+  if (cred) h.Authorization = `Bearer ${cred.token}`;
+  if (json) h['Content-Type'] = 'application/json';
+  return h;
+}
+
+async function call(path: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  if (res.ok) return res;
+  let body: { error?: { code?: string; message?: string; fields?: FieldError[] } } = {};
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON: a proxy's error page
+  }
+  throw new ApiError(res.status, body.error?.code ?? 'http_' + res.status, body.error?.message ?? res.statusText, body.error?.fields ?? []);
+}
+
+async function json<T>(path: string, init: RequestInit): Promise<T> {
+  return (await call(path, init)).json() as Promise<T>;
+}
+
+/** The URL autosave PUTs answers to. */
+export function answersURL(id: string): string {
+  return `${BASE}/assessments/${encodeURIComponent(id)}/answers`;
+}
+
+/** The SurveyJS form of a questionnaire, in one language. */
+export function questionnaire(id: string, l: Lang, version?: number): Promise<SurveyJSON> {
+  const q = new URLSearchParams({ format: 'surveyjs', lang: l });
+  if (version) q.set('version', String(version));
+  return json(`/questionnaires/${encodeURIComponent(id)}?${q}`, { headers: headers() });
+}
+
+/** Starts a draft; with previous, a re-assessment pre-filled with its answers. */
+export function createAssessment(l: Lang, previous?: Credential): Promise<Created> {
+  const body: Record<string, unknown> = { questionnaire_id: 'esr', lang: l };
+  if (previous) body.previous = { id: previous.id, respondent_token: previous.token };
+  return json('/assessments', { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(body) });
+}
+
+export function getAssessment(c: Credential): Promise<Assessment> {
+  return json(`/assessments/${encodeURIComponent(c.id)}`, { headers: headers(c) });
+}
+
+export function submit(c: Credential): Promise<Result> {
+  return json(`/assessments/${encodeURIComponent(c.id)}/submit`, { method: 'POST', headers: headers(c) });
+}
+
+export function result(c: Credential): Promise<Result> {
+  return json(`/assessments/${encodeURIComponent(c.id)}/result`, { headers: headers(c) });
+}
+
+/** Deletes the assessment for good (204). */
+export async function deleteAssessment(c: Credential): Promise<void> {
+  await call(`/assessments/${encodeURIComponent(c.id)}`, { method: 'DELETE', headers: headers(c) });
+}
+
+/** A file of the assessment (report.pdf, checklist.xlsx) as a blob, with the server's file name. */
+export async function download(c: Credential, file: string, query: Record<string, string>): Promise<{ blob: Blob; name: string }> {
+  const q = new URLSearchParams(query);
+  const res = await call(`/assessments/${encodeURIComponent(c.id)}/${file}?${q}`, { headers: headers(c) });
+  const cd = res.headers.get('Content-Disposition') ?? '';
+  const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
+  const name = m ? decodeURIComponent(m[1] ?? m[2]) : file;
+  return { blob: await res.blob(), name };
+}
