@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 HAS_WEB := $(wildcard frontend/package.json)
 
-.PHONY: run build web test test-go test-fuzz test-web vet fmt-check lint bench bench-load crashtest fuzz clean
+.PHONY: run build web test test-go test-fuzz test-web test-e2e vet fmt-check lint bench bench-load crashtest fuzz clean
 
 run: build
 	./$(BIN) serve
@@ -13,14 +13,16 @@ run: build
 build: web
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/survey
 
-# The web app is built into frontend/dist, which the binary embeds.
-web:
-ifneq ($(HAS_WEB),)
-	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
-	touch frontend/dist/.gitkeep
-endif
+# The web app is built into frontend/dist, which the binary embeds; only when a source of it
+# changed (its index.html is older than one of them).
+WEB_SRC := $(if $(HAS_WEB),$(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null))
+web: $(if $(HAS_WEB),frontend/dist/index.html)
 
-test: vet fmt-check test-go test-fuzz test-web
+frontend/dist/index.html: $(WEB_SRC)
+	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+	touch frontend/dist/.gitkeep frontend/dist/index.html
+
+test: vet fmt-check test-go test-fuzz test-web test-e2e
 
 vet:
 	$(GO) vet ./...
@@ -39,7 +41,14 @@ test-fuzz:
 
 test-web:
 ifneq ($(HAS_WEB),)
-	cd frontend && npm test
+	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test
+endif
+
+# The respondent's whole journey in Debian's headless Chromium against the real binary (with the
+# web app embedded) on loopback: frontend/e2e/journey.mjs. With CI=true a missing browser fails.
+test-e2e: build
+ifneq ($(HAS_WEB),)
+	cd frontend && node e2e/journey.mjs ../$(BIN)
 endif
 
 fmt-check:

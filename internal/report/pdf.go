@@ -62,6 +62,8 @@ type doc struct {
 	*gofpdf.Fpdf
 	lang string
 	in   Input
+	// nameSubstituted: the firm name has characters the font lacks, printed as substitutes.
+	nameSubstituted bool
 }
 
 func (d *doc) t(x questionnaire.Text) string { return x.In(d.lang) }
@@ -118,13 +120,21 @@ func (d *doc) subheading(s string) {
 	d.CellFormat(contentW, 7, s, "", 1, "L", false, 0, "")
 }
 
-// PDF writes the action report.
-func PDF(w io.Writer, in Input) error {
+// PDF writes the action report. A panic of the renderer comes back as an error, never as a crash
+// of the caller.
+func PDF(w io.Writer, in Input) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("report: the renderer failed: %v", r)
+		}
+	}()
 	if in.Lang != "en" {
 		in.Lang = "ja"
 	}
+	var substituted bool
+	in.FirmName, substituted = PrintableName(in.FirmName)
 	f := gofpdf.New("P", "mm", "A4", "")
-	d := &doc{Fpdf: f, lang: in.Lang, in: in}
+	d := &doc{Fpdf: f, lang: in.Lang, in: in, nameSubstituted: substituted}
 	f.AddUTF8FontFromBytes(fontName, "", ipaexGothic)
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("report: font: %w", err)
@@ -231,6 +241,12 @@ func (d *doc) coverDetails() {
 		d.SetFont(fontName, "", 12)
 		d.color(black)
 		d.CellFormat(contentW-35, 8, r[1], "", 1, "L", false, 0, "")
+	}
+	if d.nameSubstituted {
+		d.SetFont(fontName, "", 8)
+		d.color(grey)
+		d.SetX(marginL + 35)
+		d.CellFormat(contentW-35, 5, d.tr("report.name_substituted"), "", 1, "L", false, 0, "")
 	}
 }
 

@@ -201,3 +201,34 @@ func TestEveryCharacterHasAGlyph(t *testing.T) {
 func isJapanese(r rune) bool {
 	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) || strings.ContainsRune("・、。「」（）：", r)
 }
+
+// TestFirmNamesOutsideTheFont: names real firms have, with characters beyond the BMP (𠮷, 𠮟),
+// a variation selector (葛󠄀) or an emoji, render: the characters with an everyday form print as
+// it, the others as 〓, the cover says so, and nothing panics.
+func TestFirmNamesOutsideTheFont(t *testing.T) {
+	f := load(t)
+	for _, tt := range []struct{ name, want string }{
+		{"株式会社𠮷野家", "株式会社吉野家"},
+		{"𠮟責防止研究所", "叱責防止研究所"},
+		{"葛\U000E0100飾精機", "葛飾精機"},
+		{"すし🍣商事", "すし〓商事"},
+		{"株式会社テスト", "株式会社テスト"},
+	} {
+		got, replaced := report.PrintableName(tt.name)
+		if got != tt.want || replaced != (tt.name != tt.want) {
+			t.Errorf("PrintableName(%q) = %q, %v; want %q", tt.name, got, replaced, tt.want)
+		}
+		for _, lang := range []string{"ja", "en"} {
+			in := f.input(t, "small-sme", lang)
+			in.FirmName = tt.name
+			text := strings.Join(pages(t, in), "\n")
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("%s report for %q does not print %q", lang, tt.name, tt.want)
+			}
+			note := map[string]string{"ja": "表示できない文字", "en": "printed in their common form"}[lang]
+			if strings.Contains(text, note) != (tt.name != tt.want) {
+				t.Errorf("%s report for %q: substitution note present = %v", lang, tt.name, !strings.Contains(text, note))
+			}
+		}
+	}
+}
