@@ -67,6 +67,8 @@ async function firstVisit(browser, url) {
   step(`draft created; private link shown once (${link.replace(/\..*/, '.…')})`);
 
   await answerPage(page, 'ja', 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, 'questionnaire-desktop.png') });
   await expectAccessible(page, 'questionnaire page 1');
   await next(page);
@@ -183,6 +185,9 @@ async function phone(browser, url) {
   await page.getByTestId('resume-link-dismiss').click();
   await page.waitForSelector('.sd-question');
   await answer(page, 'ja', 'prof_industry', 'manufacturing');
+  await saved(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, 'questionnaire-phone.png') });
   await expectAccessible(page, 'questionnaire on a phone');
   await ctx.close();

@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -48,6 +50,7 @@ func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 		Web: fstest.MapFS{
 			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},
+			"assets/big-3c4d.js": {Data: []byte(strings.Repeat("console.log('esready');\n", 400))},
 		},
 	})
 	if err != nil {
@@ -200,5 +203,41 @@ func TestRequestIDIsKeptWhenWellFormed(t *testing.T) {
 	}
 	if !strings.Contains(ts.Log.String(), `"request_id":"proxy-assigned-0001"`) {
 		t.Errorf("access log lacks the request id: %s", ts.Log.String())
+	}
+}
+
+// TestWebAppIsCompressed: the app's files go out gzip-compressed to a client that accepts it,
+// whole to one that does not, and cacheable for a year (their names carry a content hash).
+func TestWebAppIsCompressed(t *testing.T) {
+	ts := startServer(t, nil)
+	want := strings.Repeat("console.log('esready');\n", 400)
+	for _, gz := range []bool{true, false} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/assets/big-3c4d.js", nil)
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		// A transport of its own, so that Go does not add and undo gzip itself.
+		res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if enc := res.Header.Get("Content-Encoding"); (enc == "gzip") != gz {
+			t.Errorf("Accept-Encoding gzip %v: Content-Encoding %q", gz, enc)
+		}
+		if gz {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		if string(body) != want {
+			t.Errorf("Accept-Encoding gzip %v: body of %d bytes differs from the file", gz, len(body))
+		}
+		if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+			t.Errorf("Cache-Control %q", cc)
+		}
 	}
 }

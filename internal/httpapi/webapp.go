@@ -7,13 +7,17 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzhttp"
 )
 
 // webApp serves the built single-page app: files as they are, any other path outside /api/ as
 // index.html so client-side routes survive a reload. Inside /api/ an unknown path stays a JSON 404.
+// Responses are gzip-compressed for clients that accept it (klauspost/compress's gzhttp): the
+// questionnaire's script is 1.4 MB as built and about 360 kB compressed.
 type webApp struct {
-	files fs.FS
-	index []byte
+	files   fs.FS
+	index   []byte
+	handler http.Handler
 }
 
 const placeholderPage = `<!doctype html><html lang="ja"><meta charset="utf-8"><title>esready</title>
@@ -30,6 +34,7 @@ func newWebApp(files fs.FS) *webApp {
 			w.index = b
 		}
 	}
+	w.handler = gzhttp.GzipHandler(http.HandlerFunc(w.serveHTTP))
 	return w
 }
 
@@ -41,19 +46,31 @@ func (w *webApp) serve(c *gin.Context) {
 	}
 	name := strings.TrimPrefix(path.Clean(p), "/")
 	if name != "" && name != "index.html" && w.files != nil {
-		if f, err := fs.Stat(w.files, name); err == nil && !f.IsDir() {
-			if strings.HasPrefix(name, "assets/") {
-				// Vite puts a content hash in every asset name: a changed file gets a new name.
-				c.Header("Cache-Control", "public, max-age=31536000, immutable")
-			}
-			c.FileFromFS(name, http.FS(w.files))
-			return
-		}
-		if path.Ext(name) != "" {
+		if _, err := fs.Stat(w.files, name); err != nil && path.Ext(name) != "" {
 			writeError(c, errNotFound) // a missing file, not a client-side route
 			return
 		}
 	}
-	c.Header("Cache-Control", "no-cache")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", w.index)
+	w.handler.ServeHTTP(c.Writer, c.Request)
+}
+
+// serveHTTP writes a file of the app, or index.html for a client-side route.
+func (w *webApp) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+	if name != "" && name != "index.html" && w.files != nil {
+		if f, err := fs.Stat(w.files, name); err == nil && !f.IsDir() {
+			if strings.HasPrefix(name, "assets/") {
+				// Vite puts a content hash in every asset name: a changed file gets a new name.
+				rw.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			}
+			http.ServeFileFS(rw, r, w.files, name)
+			return
+		}
+	}
+	rw.Header().Set("Cache-Control", "no-cache")
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = rw.Write(w.index)
+	}
 }

@@ -386,9 +386,13 @@ export function resultPage(app: App): Page {
         h(
           'p',
           { class: 'lead', 'data-testid': 'result-meta' },
-          r.submitted_at ? t('result.submitted', { date: date(r.submitted_at) }) + ' ' : '',
-          t('result.size', { band }),
-          r.sector_label ? ` ${t('result.sector', { sector: tx(r.sector_label) })}` : '',
+          [
+            r.submitted_at ? t('result.submitted', { date: date(r.submitted_at) }) : '',
+            t('result.size', { band }),
+            r.sector_label ? t('result.sector', { sector: tx(r.sector_label) }) : '',
+          ]
+            .filter(Boolean)
+            .join(lang() === 'ja' ? '' : ' '), // Japanese sentences follow one another without a space
         ),
         overall(r),
         progress(r),
