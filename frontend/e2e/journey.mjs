@@ -73,6 +73,7 @@ async function firstVisit(browser, url) {
   await expectAccessible(page, 'questionnaire page 1');
   await next(page);
   await answerPage(page, 'ja', 1);
+  await expectAccessible(page, 'questionnaire page 2');
   await next(page);
   // Midway: a reload keeps the page and every answer.
   await answer(page, 'ja', 'ri_risks_concern', answers.ri_risks_concern);
@@ -81,6 +82,7 @@ async function firstVisit(browser, url) {
   const kept = await page.locator('.sd-question[data-name="ri_risks_concern"] input:checked').count();
   assert(kept === answers.ri_risks_concern.length, `after a reload ${kept} of ${answers.ri_risks_concern.length} choices are kept`);
   await answerPage(page, 'ja', 2, ['ri_risks_concern']); // clicking its boxes again would untick them
+  await expectAccessible(page, 'questionnaire page 3');
   step('pages 1–3 answered in Japanese; a reload kept the page and the answers');
   assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
   await ctx.close();
