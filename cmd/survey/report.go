@@ -72,12 +72,12 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 	return nil
 }
 
-// reportDay returns the day of a --date flag, or today (UTC) when it is empty.
+// reportDay returns the day of a --date flag, or today in Japan when it is empty.
 func reportDay(date string) (time.Time, error) {
 	if date == "" {
-		return time.Now().UTC().Truncate(24 * time.Hour), nil
+		return time.Now().In(report.Japan), nil
 	}
-	day, err := time.Parse("2006-01-02", date)
+	day, err := time.ParseInLocation("2006-01-02", date, report.Japan)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--date: %w", err)
 	}

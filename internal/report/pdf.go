@@ -85,6 +85,32 @@ func (d *doc) para(s string, size, lineH, indent float64, c [3]int) {
 	}
 }
 
+// coverValue fits a value of the cover's details (a long firm name, say) into at most three
+// lines: at 12 points on one line, else at 10 points, the third line cut with "…".
+func (d *doc) coverValue(s string) (float64, []string) {
+	const width = contentW - 35
+	if l := d.lines(s, 12, width); len(l) <= 1 {
+		return 12, l
+	}
+	l := d.lines(s, 10, width)
+	if len(l) > 3 {
+		l = append(l[:2], d.fit(strings.Join(l[2:], ""), width))
+	}
+	return 10, l
+}
+
+// fit cuts s at the current font so that it fits width, ending it with "…" when cut.
+func (d *doc) fit(s string, width float64) string {
+	if d.GetStringWidth(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && d.GetStringWidth(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
 // lines returns the wrapped lines of s at a size, without writing.
 func (d *doc) lines(s string, size, width float64) []string {
 	d.SetFont(fontName, "", size)
@@ -174,10 +200,10 @@ func (d *doc) header() {
 	d.SetXY(marginL, 10)
 	left := d.tr("report.economic_security_readiness_report")
 	if d.in.FirmName != "" {
-		left += " — " + d.in.FirmName
+		left = d.fit(left+" — "+d.in.FirmName, contentW/2-2)
 	}
 	d.CellFormat(contentW/2, 5, left, "", 0, "L", false, 0, "")
-	d.CellFormat(contentW/2, 5, d.in.Date.Format("2006-01-02"), "", 1, "R", false, 0, "")
+	d.CellFormat(contentW/2, 5, Day(d.lang, d.in.Date), "", 1, "R", false, 0, "")
 	d.SetY(marginTop)
 }
 
@@ -228,7 +254,7 @@ func (d *doc) coverDetails() {
 		rows = append(rows, [2]string{d.tr("report.company"), d.in.FirmName})
 	}
 	rows = append(rows,
-		[2]string{d.tr("report.date"), d.in.Date.Format("2006-01-02")},
+		[2]string{d.tr("report.date"), Day(d.lang, d.in.Date)},
 		[2]string{d.tr("report.questionnaire"), fmt.Sprintf(d.tr("report.questionnaire_version"), d.t(d.in.Questionnaire.Title), d.in.Questionnaire.Version)},
 		[2]string{d.tr("report.scoring_rules"), fmt.Sprintf("%s %d", d.tr("report.scoring_version_word"), s.ScoringVersion)},
 		[2]string{d.tr("report.size_band"), locale.Label(d.lang, "label.band.", s.SizeBand)},
@@ -238,9 +264,15 @@ func (d *doc) coverDetails() {
 		d.color(grey)
 		d.SetX(marginL)
 		d.CellFormat(35, 8, r[0], "", 0, "L", false, 0, "")
-		d.SetFont(fontName, "", 12)
+		size, lines := d.coverValue(r[1])
+		d.SetFont(fontName, "", size)
 		d.color(black)
-		d.CellFormat(contentW-35, 8, r[1], "", 1, "L", false, 0, "")
+		for i, line := range lines {
+			if i > 0 {
+				d.SetX(marginL + 35)
+			}
+			d.CellFormat(contentW-35, 8-float64(len(lines)-1)*1.5, line, "", 1, "L", false, 0, "")
+		}
 	}
 	if d.nameSubstituted {
 		d.SetFont(fontName, "", 8)
@@ -538,7 +570,7 @@ func (d *doc) progress() {
 	d.AddPage()
 	d.heading(d.tr("report.4_progress_since_your"))
 	d.para(fmt.Sprintf(d.tr("report.your_previous_assessment_submitted"),
-		p.PreviousSubmittedAt.Format("2006-01-02"), p.PreviousQuestionnaire, p.PreviousScoringVersion, p.Questionnaire, p.ScoringVersion), 9.5, 5.2, 0, black)
+		Day(d.lang, p.PreviousSubmittedAt), p.PreviousQuestionnaire, p.PreviousScoringVersion, p.Questionnaire, p.ScoringVersion), 9.5, 5.2, 0, black)
 	if p.PreviousScoringVersion != p.ScoringVersion {
 		d.para(d.tr("report.the_scoring_rules_changed"), 9, 5, 0, orange)
 	}

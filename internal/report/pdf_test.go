@@ -232,3 +232,40 @@ func TestFirmNamesOutsideTheFont(t *testing.T) {
 		}
 	}
 }
+
+// TestDatesAreJapanTime: a report made at 20:00 UTC on 1 December is dated 2 December, the day
+// it is in Japan, written the Japanese way in Japanese.
+func TestDatesAreJapanTime(t *testing.T) {
+	at := time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)
+	if got := report.Day("ja", at); got != "2026年12月2日" {
+		t.Errorf("Day(ja) = %q", got)
+	}
+	if got := report.Day("en", at); got != "2026-12-02" {
+		t.Errorf("Day(en) = %q", got)
+	}
+	f := load(t)
+	for lang, want := range map[string]string{"ja": "2026年12月2日", "en": "2026-12-02"} {
+		in := f.input(t, "small-sme", lang)
+		in.Date = at
+		if text := strings.Join(pages(t, in), "\n"); !strings.Contains(text, want) {
+			t.Errorf("%s report made at %v does not show %s", lang, at, want)
+		}
+	}
+}
+
+// TestLongFirmNameFits: a 100-character name wraps on the cover and is cut with "…" in the
+// running header instead of running over the date.
+func TestLongFirmNameFits(t *testing.T) {
+	f := load(t)
+	name := "株式会社" + strings.Repeat("長い名前の製作所ホールディングス", 6)
+	in := f.input(t, "small-sme", "ja")
+	in.FirmName = string([]rune(name)[:100])
+	p := pages(t, in)
+	if !strings.Contains(p[0], "株式会社長い名前の製作所") {
+		t.Error("the cover does not print the start of the name")
+	}
+	header := strings.SplitN(strings.TrimSpace(p[1]), "\n", 2)[0]
+	if !strings.Contains(header, "…") || strings.Contains(header, string([]rune(name)[60:100])) {
+		t.Errorf("running header not cut to fit: %q", header)
+	}
+}

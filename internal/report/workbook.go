@@ -251,7 +251,7 @@ func summarySheet(f *excelize.File, in WorkbookInput) error {
 			score = fmt.Sprintf("%.1f / 100", *s.Overall.Score)
 		}
 		rows = append(rows,
-			[]any{t(text("workbook.date")), in.Date.Format("2006-01-02")},
+			[]any{t(text("workbook.date")), Day(in.Lang, in.Date)},
 			[]any{t(text("workbook.overall_score")), score},
 			[]any{t(text("workbook.maturity_level")), fmt.Sprintf("%d — %s", s.Overall.Level, t(scoring.Levels[s.Overall.Level-1].Name))},
 			[]any{t(text("workbook.size_band")), t(s.Size.Rule)},
