@@ -38,6 +38,7 @@ FUZZTIME ?= 200000x
 test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./internal/questionnaire/
 	$(GO) test -run='^$$' -fuzz='^FuzzWrap$$' -fuzztime=$(FUZZTIME) ./internal/report/
+	$(GO) test -run='^$$' -fuzz='^FuzzPrintableName$$' -fuzztime=$(FUZZTIME) ./internal/report/
 
 test-web:
 ifneq ($(HAS_WEB),)
