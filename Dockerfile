@@ -25,5 +25,7 @@ ENV SURVEY_ADDR=0.0.0.0:8080 \
 VOLUME /data
 EXPOSE 8080
 USER nonroot:nonroot
+# Liveness (/healthz): a database outage must not get a healthy process restarted. Load
+# balancers probe readiness, /readyz (or `survey healthcheck --ready`).
 HEALTHCHECK --interval=10s --timeout=5s --retries=3 CMD ["/survey", "healthcheck"]
 ENTRYPOINT ["/survey", "serve"]

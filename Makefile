@@ -39,6 +39,7 @@ test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./internal/questionnaire/
 	$(GO) test -run='^$$' -fuzz='^FuzzWrap$$' -fuzztime=$(FUZZTIME) ./internal/report/
 	$(GO) test -run='^$$' -fuzz='^FuzzPrintableName$$' -fuzztime=$(FUZZTIME) ./internal/report/
+	$(GO) test -run='^$$' -fuzz='^FuzzReportFirm$$' -fuzztime=$(FUZZTIME) ./internal/httpapi/
 
 test-web:
 ifneq ($(HAS_WEB),)
@@ -63,9 +64,10 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 	$(MAKE) --no-print-directory bench-load
 
-# A real `survey serve` on loopback under respondents at 1, 8 and 32 at once, beside the store
-# alone and again after bulk-loading 100,000 submissions; writes docs/benchmarks.md and fails
-# if any request failed. About 3 minutes on 2 cores. A quick look:
+# A real `survey serve` on loopback, its rate limits off (internal/surveyproc starts it with
+# --rate-limit 0, the flag of SURVEY_RATE_LIMIT=0), under respondents at 1, 8 and 32 at once,
+# beside the store alone and again after bulk-loading 100,000 submissions; writes
+# docs/benchmarks.md and fails if any request failed. About 3 minutes on 2 cores. A quick look:
 # make bench-load LOADGEN_FLAGS='-preload 5000 -duration 5s -out -'
 LOADGEN_FLAGS ?=
 bench-load:

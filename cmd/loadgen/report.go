@@ -156,7 +156,7 @@ func writeMethod(w io.Writer, r results) {
 		"of its answers), submits, and fetches the result; in the second pass it also fetches the PDF action report. "+
 		"The answers vary (%s) and alternate between Japanese and English. "+
 		"A level runs that many respondents at once, each starting the next when it finishes, against one `survey serve` "+
-		"on loopback; the levels run one after another on the same server, so the \"empty\" store holds the earlier levels' assessments. "+
+		"on loopback, with the per-address rate limits off (`--rate-limit 0`: all the load comes from one address); the levels run one after another on the same server, so the \"empty\" store holds the earlier levels' assessments. "+
 		"The load generator shares the machine's cores with the server (see the CPU table). "+
 		"Latency is one HTTP exchange, from sending the request to reading the whole body; percentiles are exact over every request. "+
 		"Throughput is acknowledged submissions per second of the level's wall time; each submission is a whole respondent, "+

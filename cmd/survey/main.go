@@ -6,7 +6,7 @@
 //	survey checklist FILE|--blank -o OUT.xlsx   the checklist workbook
 //	survey validate [path]   check questionnaire definitions
 //	survey backup FILE       online snapshot of the embedded database
-//	survey healthcheck       exit 0 when the local server is ready (for container health checks)
+//	survey healthcheck [--ready]  exit 0 when the local server is alive (--ready: ready to serve)
 //	survey version           print the version
 package main
 
@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -53,7 +54,7 @@ commands:
   checklist    write the checklist workbook of an answer file, or the blank one (--blank)
   validate     check questionnaire definitions (a file, a directory, or the configured ones)
   backup       write a consistent snapshot of the embedded database to FILE, also while serving
-  healthcheck  exit 0 when the server at the configured address answers /readyz
+  healthcheck  exit 0 when the server at the configured address answers /healthz (--ready: /readyz)
   version      print the version
 
 Run "survey <command> -h" for the flags of a command.
@@ -137,8 +138,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("stopped")
 	}()
 
+	clientKey, err := store.ClientKey(cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	svc := assessment.NewService(st, content.defs, time.Now, assessment.Options{
-		PeerK: cfg.PeerK, Baselines: content.baselines, Checklists: content.checklists,
+		PeerK: cfg.PeerK, Baselines: content.baselines, Checklists: content.checklists, ClientKey: clientKey,
 	})
 	peers, err := svc.LoadPeers(ctx)
 	if err != nil {
@@ -147,9 +152,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopExpiry := startDraftExpiry(ctx, svc, cfg.DraftTTL, log)
 	defer stopExpiry() // before the store closes: deferred calls run last in, first out
 
+	draining := &httpapi.Draining{} // set by Serve when shutdown begins: /readyz fails from then on
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
-		Questionnaires: content.defs, Assessments: svc,
+		Questionnaires: content.defs, Assessments: svc, RateLimit: cfg.RateLimit,
+		RequestTimeout: cfg.RequestTimeout, Draining: draining,
 	})
 	if err != nil {
 		return err
@@ -163,12 +170,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		"peers", peers, "startup_ms", time.Since(started).Milliseconds())
 	fmt.Fprintf(stdout, "esready is running at http://%s/ (store: %s). Press Ctrl+C to stop.\n", ln.Addr(), storeKind)
 
-	return httpapi.Serve(ctx, httpapi.NewServer(router), ln, cfg.ShutdownTimeout)
+	return httpapi.Serve(ctx, httpapi.NewServer(router), ln, cfg.ShutdownTimeout, draining)
 }
 
-// healthcheck asks the server at the configured address for /readyz. Container images without a
-// shell or curl use it as their health check.
+// healthcheck asks the server at the configured address for /healthz, its liveness: container
+// images without a shell or curl use it as their health check, and a liveness probe must not
+// fail because the database is slow, or the orchestrator restarts a process that is fine.
+// With --ready it asks /readyz instead (the database answers, the server is not shutting down),
+// which is what a load balancer should probe.
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	path := "/healthz"
+	if i := slices.Index(args, "--ready"); i >= 0 {
+		path, args = "/readyz", slices.Delete(slices.Clone(args), i, i+1)
+	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -179,7 +193,7 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+path, nil)
 	if err != nil {
 		return err
 	}
@@ -189,7 +203,7 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	}
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("/readyz answered %s", res.Status)
+		return fmt.Errorf("%s answered %s", path, res.Status)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/esready/esready/internal/report"
@@ -34,6 +35,10 @@ func reportFile(args []string, getenv func(string) string, stdout, stderr io.Wri
 	if len(files) != 1 || *out == "" || (*lang != "ja" && *lang != "en") {
 		fset.Usage()
 		return errors.New("give one answer file, -o and --lang ja or en")
+	}
+	*firm = strings.TrimSpace(*firm)
+	if err := report.CheckFirmName(*firm); err != nil {
+		return fmt.Errorf("--firm: %w", err)
 	}
 	day, err := reportDay(*date)
 	if err != nil {

@@ -37,6 +37,7 @@ async function answerPage(page, lang, p, skip = []) {
 }
 
 let current; // the page in use, for a screenshot when a step fails
+const cspViolations = []; // the server's Content-Security-Policy must not block anything the app does
 
 async function newPage(browser, opts) {
   const ctx = await browser.newContext(opts);
@@ -44,6 +45,9 @@ async function newPage(browser, opts) {
   current = page;
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   return { ctx, page, errors };
 }
 
@@ -139,7 +143,12 @@ async function results(page) {
   await page.getByTestId('filter-priority').selectOption('');
   step(`results: score ${score}, ${all} checklist items (${high} high priority), accessible`);
 
-  await page.getByTestId('firm-name').fill('株式会社𠮷野製作所');
+  const firm = '株式会社𠮷野製作所';
+  await page.getByTestId('firm-name').fill(firm);
+  const reports = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/report.pdf')) reports.push(r);
+  });
   const number = score.replace(/[^\d.]/g, '');
   for (const [id, check] of [
     ['download-pdf-ja', (f) => {
@@ -155,7 +164,13 @@ async function results(page) {
     await dl.saveAs(file);
     check(file);
   }
-  step('downloaded the Japanese and English PDFs (both show the score) and the workbook');
+  assert(reports.length === 2, `${reports.length} report requests, want 2`);
+  for (const r of reports) {
+    assert(!r.url().includes('firm') && !r.url().includes(encodeURIComponent('野')), `the firm name is in the URL: ${r.url()}`);
+    const header = (await r.allHeaders())['x-report-firm'];
+    assert(header === encodeURIComponent(firm), `X-Report-Firm: ${header}`);
+  }
+  step('downloaded the Japanese and English PDFs (both show the score; the firm name sent in X-Report-Firm, not the URL) and the workbook');
 }
 
 /** Delete from the results page: gone from the server, and the app is back at the start. */
@@ -214,6 +229,8 @@ try {
   await deleteAssessment(page, server.url);
   await ctx.close();
   await phone(browser, server.url);
+  assert(cspViolations.length === 0, `the Content-Security-Policy blocked: ${cspViolations.join('; ')}`);
+  step('no Content-Security-Policy violation on any page');
   console.log('PASS: the respondent journey');
 } catch (e) {
   console.error(`FAIL: ${e.stack || e}`);

@@ -29,13 +29,25 @@ export interface Assessment {
   previous_id?: string;
 }
 
+/** A number of firms as the benchmark publishes it: the range it falls in, never the number. */
+export interface FirmCount {
+  min: number;
+  max?: number;
+  label: string;
+}
+
+/**
+ * The firm among its cohort. The figures describe the whole cohort and are each the mean of the
+ * five scores around their rank, dithered and rounded to 5 points, so that no firm's scores can
+ * be read back; quarter (1 below q1 … 4 above q3) is read off them.
+ */
 export interface Standing {
   score: number | null;
-  percentile: number;
+  quarter?: 1 | 2 | 3 | 4;
   median: number;
   q1: number;
   q3: number;
-  n: number;
+  firms: FirmCount;
 }
 
 export interface ChecklistItem {
@@ -90,7 +102,7 @@ export interface Result {
   benchmark: {
     source: 'peers' | 'published';
     k?: number;
-    cohort?: { label: Text; n: number };
+    cohort?: { label: Text; firms: FirmCount | null };
     overall?: Standing;
     domains?: { id: string; standing: Standing | null }[];
     published?: { id: string; source: string; text: Text }[];
@@ -208,10 +220,16 @@ export async function deleteAssessment(c: Credential): Promise<void> {
   await call(`/assessments/${encodeURIComponent(c.id)}`, { method: 'DELETE', headers: headers(c) });
 }
 
-/** A file of the assessment (report.pdf, checklist.xlsx) as a blob, with the server's file name. */
-export async function download(c: Credential, file: string, query: Record<string, string>): Promise<{ blob: Blob; name: string }> {
+/**
+ * A file of the assessment (report.pdf, checklist.xlsx) as a blob, with the server's file name.
+ * The firm name printed on the report travels in the X-Report-Firm header, percent-encoded, never
+ * in the URL: URLs end up in proxy logs and the browser's history.
+ */
+export async function download(c: Credential, file: string, query: Record<string, string>, firm = ''): Promise<{ blob: Blob; name: string }> {
   const q = new URLSearchParams(query);
-  const res = await call(`/assessments/${encodeURIComponent(c.id)}/${file}?${q}`, { headers: headers(c) });
+  const h = headers(c);
+  if (firm) h['X-Report-Firm'] = encodeURIComponent(firm);
+  const res = await call(`/assessments/${encodeURIComponent(c.id)}/${file}?${q}`, { headers: h });
   const cd = res.headers.get('Content-Disposition') ?? '';
   const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
   const name = m ? decodeURIComponent(m[1] ?? m[2]) : file;

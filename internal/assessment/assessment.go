@@ -87,11 +87,12 @@ func (e *ValidationError) Error() string {
 
 // Service runs the lifecycle.
 type Service struct {
-	store Storer
-	defs  *questionnaire.Registry
-	now   func() time.Time
-	peers *peerCache
-	opts  Options // with PeerK set
+	store   Storer
+	defs    *questionnaire.Registry
+	now     func() time.Time
+	peers   *peerCache
+	clients clientHashes
+	opts    Options // with PeerK set
 	// submitted keeps recently submitted assessments: they never change again, and the result,
 	// the report and the workbook are asked for right after the submit.
 	submitted *lru.Cache[string, Assessment]
@@ -109,6 +110,12 @@ type Options struct {
 	Baselines []scoring.Baseline
 	// Checklists are the checklist rules (configs/checklist).
 	Checklists *checklist.Set
+	// ClientKey is the secret under which a submission records its client's address, as a
+	// keyed hash (store.ClientKey keeps it in the data directory), and from which the dither of
+	// the benchmark's figures derives. Every server sharing a database needs the same key, or
+	// bursts spread over servers are not seen as one and servers publish different figures.
+	// Empty: a random key for this process only.
+	ClientKey []byte
 }
 
 // NewService returns a service; now is the clock (time.Now in production).
@@ -118,7 +125,9 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 	}
 	submitted, _ := lru.New[string, Assessment](submittedCache) // fails only for a size below 1
 	forget := func(id string) { submitted.Remove(id) }
-	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now, forget), opts: opts, submitted: submitted}
+	clients := newClientHashes(opts.ClientKey)
+	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now, forget, clients.derive("benchmark dither")),
+		clients: clients, opts: opts, submitted: submitted}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -295,8 +304,10 @@ const submitAttempts = 3
 // Submit validates the saved draft in full, freezes it with its scores and returns its
 // outcome. Submitting again returns the same outcome and writes nothing. A save racing the
 // submit makes it validate and score the newer answers; one that keeps winning gives
-// ErrConflict.
-func (s *Service) Submit(ctx context.Context, id, token, lang string) (Outcome, error) {
+// ErrConflict. client is the address the submission came from ("" when there is none): the
+// submission row records only its keyed hash, with which the peer benchmark counts a burst of
+// submissions from one client as one peer (scoring.BurstWindow).
+func (s *Service) Submit(ctx context.Context, id, token, lang, client string) (Outcome, error) {
 	for range submitAttempts {
 		a, def, err := s.Open(ctx, id, token)
 		if err != nil {
@@ -311,6 +322,7 @@ func (s *Service) Submit(ctx context.Context, id, token, lang string) (Outcome, 
 		now := s.now().UTC()
 		r := scoring.Score(def, a.Answers)
 		row := NewSubmission(a, def, r, now)
+		row.Client = s.clients.of(client)
 		row.Seq, err = s.store.MarkSubmitted(ctx, id, a.Revision, r, row)
 		if errors.Is(err, ErrConflict) {
 			continue

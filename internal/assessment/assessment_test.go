@@ -24,7 +24,7 @@ func TestSubmitRacingSubmit(t *testing.T) {
 		errs := make([]error, 8)
 		for i := range errs {
 			wg.Go(func() {
-				o, err := svc.Submit(ctx, id, token, "ja")
+				o, err := svc.Submit(ctx, id, token, "ja", "")
 				if err == nil && o.Assessment.Status != assessment.StatusSubmitted {
 					err = errors.New("returned a draft")
 				}
@@ -60,7 +60,7 @@ func TestSubmitRacingSaves(t *testing.T) {
 		stop := make(chan struct{})
 		var saved sync.WaitGroup
 		saved.Go(func() { saveUntilSubmitted(t, svc, id, token, full, stop) })
-		o, err := svc.Submit(ctx, id, token, "ja")
+		o, err := svc.Submit(ctx, id, token, "ja", "")
 		close(stop)
 		saved.Wait()
 		if err != nil && !errors.Is(err, assessment.ErrConflict) {
@@ -155,7 +155,7 @@ func TestSubmitGivesUpWithConflict(t *testing.T) {
 		id, token := draft(t, svc, example(t, "large-firm"))
 		rs.token = token
 
-		_, err := svc.Submit(ctx, id, token, "ja")
+		_, err := svc.Submit(ctx, id, token, "ja", "")
 		if !errors.Is(err, assessment.ErrConflict) {
 			t.Fatalf("submit losing every race: %v, want ErrConflict", err)
 		}
@@ -177,7 +177,7 @@ func TestSubmittedCacheChecksTheCredential(t *testing.T) {
 		ctx := context.Background()
 		svc := newService(t, st, newClock(), 1)
 		id, token := draft(t, svc, example(t, "small-sme"))
-		if _, err := svc.Submit(ctx, id, token, "ja"); err != nil {
+		if _, err := svc.Submit(ctx, id, token, "ja", ""); err != nil {
 			t.Fatal(err)
 		}
 		other, otherToken := draft(t, svc, example(t, "small-sme"))

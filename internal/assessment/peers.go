@@ -23,6 +23,7 @@ type peerCache struct {
 	store  Storer
 	now    func() time.Time
 	forget func(assessmentID string)
+	key    []byte // of the populations' dither (scoring.NewKeyedPopulation)
 	mu     sync.Mutex
 	byQ    map[versionKey]*peerSet
 }
@@ -60,9 +61,9 @@ const (
 )
 
 // newPeerCache returns an empty cache; forget is called with the id of every deleted assessment
-// whose tombstone it folds.
-func newPeerCache(store Storer, now func() time.Time, forget func(assessmentID string)) *peerCache {
-	return &peerCache{store: store, now: now, forget: forget, byQ: map[versionKey]*peerSet{}}
+// whose tombstone it folds; key is the secret of the populations' dither.
+func newPeerCache(store Storer, now func() time.Time, forget func(assessmentID string), key []byte) *peerCache {
+	return &peerCache{store: store, now: now, forget: forget, key: key, byQ: map[versionKey]*peerSet{}}
 }
 
 func (c *peerCache) set(qid string, version int) *peerSet {
@@ -71,7 +72,7 @@ func (c *peerCache) set(qid string, version int) *peerSet {
 	defer c.mu.Unlock()
 	set := c.byQ[key]
 	if set == nil {
-		set = &peerSet{pop: scoring.NewPopulation(nil), gaps: map[int64]time.Time{},
+		set = &peerSet{pop: scoring.NewKeyedPopulation(c.key, nil), gaps: map[int64]time.Time{},
 			deleted: map[string]struct{}{}, forget: c.forget}
 		c.byQ[key] = set
 	}

@@ -10,17 +10,28 @@ import (
 	"github.com/esready/esready/internal/questionnaire"
 )
 
-// cohortSizes returns the sizes of the cohorts a submitted assessment was compared with,
-// narrowest first (size band and sector, size band, all firms).
-func cohortSizes(t *testing.T, svc *assessment.Service, id, token string) []int {
+// withPeers says, for each cohort a submitted assessment is compared in, narrowest first (size
+// band and sector, size band, all firms), whether the firm has k peers there: with the k = 1
+// of these tests, whether it has any. How many is never published; firms counts them.
+func withPeers(t *testing.T, svc *assessment.Service, id, token string) []bool {
 	t.Helper()
 	o, err := svc.Result(context.Background(), id, token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var n []int
+	var in []bool
 	for _, c := range o.Score.Benchmark.Tried {
-		n = append(n, c.N)
+		in = append(in, c.Firms != nil)
+	}
+	return in
+}
+
+// firms is the number of firms among the peers of the latest esr as svc holds them now.
+func firms(t *testing.T, svc *assessment.Service) int {
+	t.Helper()
+	n, err := svc.PeerCount(context.Background(), "esr", latest(t))
+	if err != nil {
+		t.Fatal(err)
 	}
 	return n
 }
@@ -28,7 +39,7 @@ func cohortSizes(t *testing.T, svc *assessment.Service, id, token string) []int 
 func submitted(t *testing.T, svc *assessment.Service, answers questionnaire.Answers) (string, string) {
 	t.Helper()
 	id, token := draft(t, svc, answers)
-	if _, err := svc.Submit(context.Background(), id, token, "ja"); err != nil {
+	if _, err := svc.Submit(context.Background(), id, token, "ja", ""); err != nil {
 		t.Fatal(err)
 	}
 	return id, token
@@ -45,18 +56,21 @@ func TestLateCommitIsSeen(t *testing.T) {
 		one, two := newService(t, st, c1, 1), newService(t, st, c2, 1)
 		sme := example(t, "small-sme")
 		viewer, token := submitted(t, one, sme)
-		if got := cohortSizes(t, one, viewer, token); got[2] != 0 {
-			t.Fatalf("alone: cohort sizes %v", got)
+		if got := firms(t, one); got != 1 {
+			t.Fatalf("alone: %d firms", got)
 		}
 		for range 3 {
 			submitted(t, two, sme)
 		}
-		if got := cohortSizes(t, one, viewer, token); got[2] != 0 {
-			t.Fatalf("within the refresh interval the population is the cached one: %v", got)
+		if got := firms(t, one); got != 1 {
+			t.Fatalf("within the refresh interval the population is the cached one: %d firms", got)
 		}
 		c1.Add(6 * time.Second)
-		if got := cohortSizes(t, one, viewer, token); got[0] != 3 || got[2] != 3 {
-			t.Errorf("after the refresh interval: cohort sizes %v, want the 3 late submissions", got)
+		if got := firms(t, one); got != 4 {
+			t.Errorf("after the refresh interval: %d firms, want the viewer and the 3 late submissions", got)
+		}
+		if got := withPeers(t, one, viewer, token); !got[0] {
+			t.Errorf("after the refresh interval the viewer has no peers of its size and sector: %v", got)
 		}
 	})
 }
@@ -71,8 +85,8 @@ func TestClockGoingBack(t *testing.T) {
 		sme, large := example(t, "small-sme"), example(t, "large-firm")
 		viewer, vtoken := submitted(t, svc, sme)
 		first, ftoken := submitted(t, svc, sme)
-		if got := cohortSizes(t, svc, viewer, vtoken); got[1] != 1 {
-			t.Fatalf("before: cohort sizes %v, want the firm among small firms", got)
+		if got := withPeers(t, svc, viewer, vtoken); !got[1] {
+			t.Fatalf("before: peers %v, want the firm among small firms", got)
 		}
 
 		c.Add(-time.Hour)
@@ -83,12 +97,12 @@ func TestClockGoingBack(t *testing.T) {
 		if _, err := svc.SaveDraft(ctx, re.ID, retoken, re.Revision, large, "ja"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Submit(ctx, re.ID, retoken, "ja"); err != nil {
+		if _, err := svc.Submit(ctx, re.ID, retoken, "ja", ""); err != nil {
 			t.Fatal(err)
 		}
 		// The firm is now a large firm: it left the small firms' cohorts, and counts once in all.
-		if got := cohortSizes(t, svc, viewer, vtoken); got[1] != 0 || got[2] != 1 {
-			t.Errorf("after the re-assessment on a clock set back: cohort sizes %v, want [0 0 1]", got)
+		if got := withPeers(t, svc, viewer, vtoken); got[1] || !got[2] || firms(t, svc) != 2 {
+			t.Errorf("after the re-assessment on a clock set back: peers %v, want only among all firms", got)
 		}
 	})
 }
@@ -136,23 +150,22 @@ func TestGapsAreWaitedFor(t *testing.T) {
 		c := newClock()
 		writer, reader := newService(t, st, c, 1), newService(t, hs, c, 1)
 		sme := example(t, "small-sme")
-		viewer, token := submitted(t, writer, sme)
-		for range 3 {
-			submitted(t, writer, sme) // seqs 2, 3, 4; the reader sees only 4
+		for range 4 {
+			submitted(t, writer, sme) // seqs 1, 2, 3, 4; the reader sees 1 and 4
 		}
-		if got := cohortSizes(t, reader, viewer, token); got[2] != 1 {
-			t.Fatalf("with 2 and 3 hidden: cohort sizes %v, want 1 (seq 4)", got)
+		if got := firms(t, reader); got != 2 {
+			t.Fatalf("with 2 and 3 hidden: %d firms, want 2 (seqs 1 and 4)", got)
 		}
 		hs.show(2)
 		c.Add(6 * time.Second)
-		if got := cohortSizes(t, reader, viewer, token); got[2] != 2 {
-			t.Fatalf("with 2 visible: cohort sizes %v, want 2", got)
+		if got := firms(t, reader); got != 3 {
+			t.Fatalf("with 2 visible: %d firms, want 3", got)
 		}
 		before := hs.askedFor(3)
 		c.Add(3 * time.Minute) // past the grace period: 3 is given up
-		cohortSizes(t, reader, viewer, token)
+		firms(t, reader)
 		c.Add(6 * time.Second)
-		cohortSizes(t, reader, viewer, token)
+		firms(t, reader)
 		if n := hs.askedFor(3) - before; n != 1 {
 			t.Errorf("after the grace period the reader asked for seq 3 %d more times, want once (the last try)", n)
 		}

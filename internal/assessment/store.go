@@ -75,8 +75,12 @@ type Submission struct {
 	Sector          string
 	Prefecture      string
 	SubmittedAt     time.Time
-	Overall         *float64
-	Domains         map[string]float64 // domains with a score only
+	// Client identifies the network address the submission came from, as a keyed hash
+	// (clientHash), never the address; "" where unknown (rows from before it was recorded,
+	// submissions made without the API) and on tombstones.
+	Client  string
+	Overall *float64
+	Domains map[string]float64 // domains with a score only
 	// Choices are the answers to single, multiple-choice and scale questions, the ones
 	// aggregates count; numbers, shares and free text stay out.
 	Choices questionnaire.Answers
@@ -92,13 +96,13 @@ type Submission struct {
 // Peer is the submission as the peer benchmark reads it.
 func (s Submission) Peer() scoring.Peer {
 	return scoring.Peer{
-		FirmKey: s.FirmKey, SubmittedAt: s.SubmittedAt, Seq: s.Seq, Band: s.SizeBand, Sector: s.Sector,
+		FirmKey: s.FirmKey, SubmittedAt: s.SubmittedAt, Seq: s.Seq, Client: s.Client, Band: s.SizeBand, Sector: s.Sector,
 		Overall: s.Overall, Domains: s.Domains,
 	}
 }
 
 // NewSubmission builds the compact row of a scored submission. Its sequence is assigned by the
-// store.
+// store; its client, by Service.Submit.
 func NewSubmission(a Assessment, def *questionnaire.Definition, r scoring.Result, at time.Time) Submission {
 	domains := map[string]float64{}
 	for _, d := range r.Domains {

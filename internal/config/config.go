@@ -35,12 +35,16 @@ type Config struct {
 	JWTKeyFile      string
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
+	RequestTimeout  time.Duration // rendering a report or workbook gets three times as long
 	TrustedProxies  []string
 	PeerK           int
 	CellK           int
 	// DraftTTL is how long a draft may go unsaved before the expiry job deletes it; 0 keeps
 	// drafts for ever.
 	DraftTTL time.Duration
+	// RateLimit is the requests per minute one client address may make for anonymous writes;
+	// the per-route budgets derive from it (internal/httpapi/ratelimit.go). 0 = no limits.
+	RateLimit int
 
 	// ConfigDir is SURVEY_CONFIG_DIR; Files is the embedded configs/ overlaid by it.
 	ConfigDir string
@@ -149,8 +153,17 @@ var settings = []setting{
 		c.ShutdownTimeout = d
 		return nil
 	}},
+	{"request_timeout", "deadline of one request (rendering a file gets three times as long)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 5*time.Minute {
+			return errors.New("must be a duration from 1s to 5m, such as 10s")
+		}
+		c.RequestTimeout = d
+		return nil
+	}},
 	{"peer_k", "fewest peers a benchmark cohort needs", intIn(2, 1000, func(c *Config, n int) { c.PeerK = n })},
 	{"cell_k", "fewest firms an aggregate cell may show", intIn(3, 1000, func(c *Config, n int) { c.CellK = n })},
+	{"rate_limit", "anonymous writes per minute per client address; 0 = no limits", intIn(0, 1000000, func(c *Config, n int) { c.RateLimit = n })},
 	{"draft_ttl", "delete drafts not saved for this long, e.g. 2160h (90 days); 0 = never", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || (d != 0 && d < minDraftTTL) {

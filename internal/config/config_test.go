@@ -24,7 +24,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.MongoURI != "" || c.LogLevel != slog.LevelInfo ||
 		c.Database != "esready" || c.ShutdownTimeout != 15*time.Second || c.MaxBodyBytes != 1<<20 ||
-		c.DraftTTL != 90*24*time.Hour {
+		c.DraftTTL != 90*24*time.Hour || c.RateLimit != 60 || c.RequestTimeout != 10*time.Second {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -78,6 +78,10 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{"draft TTL in days", nil, map[string]string{"SURVEY_DRAFT_TTL": "90d"}, "draft_ttl", "SURVEY_DRAFT_TTL"},
 		{"draft TTL under a day", []string{"--draft-ttl", "90m"}, nil, "draft_ttl", "--draft-ttl"},
 		{"negative draft TTL", nil, map[string]string{"SURVEY_DRAFT_TTL": "-2160h"}, "draft_ttl", "SURVEY_DRAFT_TTL"},
+		{"request timeout under a second", nil, map[string]string{"SURVEY_REQUEST_TIMEOUT": "500ms"}, "request_timeout", "SURVEY_REQUEST_TIMEOUT"},
+		{"request timeout not a duration", []string{"--request-timeout", "10"}, nil, "request_timeout", "--request-timeout"},
+		{"negative rate limit", nil, map[string]string{"SURVEY_RATE_LIMIT": "-1"}, "rate_limit", "SURVEY_RATE_LIMIT"},
+		{"rate limit not a number", []string{"--rate-limit", "60/min"}, nil, "rate_limit", "--rate-limit"},
 		{"bad proxy", nil, map[string]string{"SURVEY_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "trusted_proxies", "SURVEY_TRUSTED_PROXIES"},
 		{"unknown key in app.yaml", nil, map[string]string{"SURVEY_CONFIG_DIR": dir}, "adress", dir + "/app.yaml"},
 	}
@@ -105,6 +109,19 @@ func TestDraftTTL(t *testing.T) {
 		if err != nil || c.DraftTTL != want {
 			t.Errorf("SURVEY_DRAFT_TTL=%s: %v, %v; want %v", v, c.DraftTTL, err, want)
 		}
+	}
+}
+
+// TestRateLimit: 0 turns the limits off (the load benchmark runs so); a flag beats the
+// environment.
+func TestRateLimit(t *testing.T) {
+	c, err := config.Load(nil, env(map[string]string{"SURVEY_RATE_LIMIT": "0"}), io.Discard)
+	if err != nil || c.RateLimit != 0 {
+		t.Errorf("SURVEY_RATE_LIMIT=0: %d, %v", c.RateLimit, err)
+	}
+	c, err = config.Load([]string{"--rate-limit", "600"}, env(map[string]string{"SURVEY_RATE_LIMIT": "0"}), io.Discard)
+	if err != nil || c.RateLimit != 600 {
+		t.Errorf("--rate-limit 600: %d, %v", c.RateLimit, err)
 	}
 }
 

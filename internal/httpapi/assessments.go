@@ -25,13 +25,18 @@ type AssessmentService interface {
 	Create(ctx context.Context, questionnaireID string, version int, lang string, prev *assessment.Previous) (assessment.Assessment, string, error)
 	Open(ctx context.Context, id, token string) (assessment.Assessment, *questionnaire.Definition, error)
 	SaveDraft(ctx context.Context, id, token string, revision int, answers questionnaire.Answers, lang string) (int, error)
-	Submit(ctx context.Context, id, token, lang string) (assessment.Outcome, error)
+	// Submit is given the client's address (gin's ClientIP: forwarding headers count only from
+	// trusted proxies), which the submission records only as a keyed hash.
+	Submit(ctx context.Context, id, token, lang, client string) (assessment.Outcome, error)
 	Result(ctx context.Context, id, token string) (assessment.Outcome, error)
 	Delete(ctx context.Context, id, token string) error
 	BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error)
 }
 
-type assessments struct{ svc AssessmentService }
+type assessments struct {
+	svc    AssessmentService
+	render *renderer
+}
 
 type createAssessmentRequest struct {
 	QuestionnaireID string `json:"questionnaire_id"`
@@ -184,7 +189,7 @@ type resultResponse struct {
 }
 
 func (h assessments) submit(c *gin.Context) {
-	o, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c))
+	o, err := h.svc.Submit(c.Request.Context(), c.Param("id"), bearer(c), language(c), c.ClientIP())
 	if err != nil {
 		writeError(c, err)
 		return
@@ -223,28 +228,26 @@ func (h assessments) checklistXLSX(c *gin.Context) {
 		writeError(c, errNotFound)
 		return
 	}
-	var buf bytes.Buffer
-	err = report.Workbook(&buf, report.WorkbookInput{Lang: lang, Questionnaire: o.Definition, Checklist: *o.Checklist,
+	body, err := h.render.workbook(c.Request.Context(), report.WorkbookInput{Lang: lang, Questionnaire: o.Definition, Checklist: *o.Checklist,
 		Score: &o.Score, Date: o.Assessment.SubmittedAt})
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	name := fmt.Sprintf("esready-checklist-%s-%s.xlsx", o.Assessment.SubmittedAt.Format("20060102"), lang)
+	name := fmt.Sprintf("esready-checklist-%s-%s.xlsx", o.Assessment.SubmittedAt.In(report.Japan).Format("20060102"), lang)
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	c.Data(http.StatusOK, xlsxType, body)
 }
 
-// reportPDF is the firm's action report. The company name for the cover may be given as
-// ?firm=; it is printed and not stored.
+// reportPDF is the firm's action report. The company name for the cover may be given in the
+// X-Report-Firm header (firm.go); it is printed and not stored.
 func (h assessments) reportPDF(c *gin.Context) {
 	lang, ok := langParam(c)
 	if !ok {
 		return
 	}
-	firm := strings.TrimSpace(c.Query("firm"))
-	if utf8.RuneCountInString(firm) > 100 {
-		writeError(c, invalidQuery([]FieldError{{Path: "firm", Message: tr("field.firm_name_length").In(language(c))}}))
+	firm, ok := reportFirm(c)
+	if !ok {
 		return
 	}
 	o, err := h.svc.Result(c.Request.Context(), c.Param("id"), bearer(c))
@@ -256,14 +259,14 @@ func (h assessments) reportPDF(c *gin.Context) {
 	if o.Checklist != nil {
 		in.Checklist = *o.Checklist
 	}
-	var buf bytes.Buffer
-	if err := report.PDF(&buf, in); err != nil {
+	body, err := h.render.pdf(c.Request.Context(), in)
+	if err != nil {
 		writeError(c, err)
 		return
 	}
-	name := fmt.Sprintf("esready-report-%s-%s.pdf", o.Assessment.SubmittedAt.Format("20060102"), lang)
+	name := fmt.Sprintf("esready-report-%s-%s.pdf", o.Assessment.SubmittedAt.In(report.Japan).Format("20060102"), lang)
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	c.Data(http.StatusOK, "application/pdf", body)
 }
 
 // blankChecklistXLSX is the checklist with no answers, for firms that prefer paper.
@@ -272,19 +275,14 @@ func (h assessments) blankChecklistXLSX(c *gin.Context) {
 	if !ok {
 		return
 	}
-	def, blank, err := h.svc.BlankChecklist(c.DefaultQuery("questionnaire", "esr"))
-	if err != nil {
+	body, ok := h.render.blankWorkbook(c.DefaultQuery("questionnaire", "esr"), lang)
+	if !ok {
 		writeError(c, errNotFound)
-		return
-	}
-	var buf bytes.Buffer
-	if err := report.Workbook(&buf, report.WorkbookInput{Lang: lang, Questionnaire: def, Checklist: blank, Blank: true, Date: time.Now()}); err != nil {
-		writeError(c, err)
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="esready-checklist-blank-`+lang+`.xlsx"`)
 	c.Header("Cache-Control", "public, max-age=300")
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	c.Data(http.StatusOK, xlsxType, body)
 }
 
 // langParam reads ?lang=ja|en (default ja), answering 400 for anything else.
@@ -327,8 +325,17 @@ func noStore(c *gin.Context) {
 
 // bindJSON decodes the body into v, mapping every failure to a client error.
 func bindJSON(c *gin.Context, v any) error {
-	err := c.ShouldBindJSON(v)
 	var tooLarge *http.MaxBytesError
+	raw, err := io.ReadAll(c.Request.Body)
+	if errors.As(err, &tooLarge) {
+		return err
+	}
+	// JSON is UTF-8 (RFC 8259); encoding/json would turn invalid bytes into U+FFFD silently.
+	if err != nil || !utf8.Valid(raw) {
+		return invalidBody([]FieldError{{Path: "", Message: tr("field.body_not_utf8").In(language(c))}})
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(raw))
+	err = c.ShouldBindJSON(v)
 	switch {
 	case err == nil:
 		return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -347,7 +348,7 @@ func TestExampleFirmsSubmit(t *testing.T) {
 // TestResult checks the respondent contract of DESIGN.md on the result, the scores stored at
 // submission, and the peer benchmark once a cohort has k peers.
 func TestResult(t *testing.T) {
-	ts := startServer(t, nil)
+	ts := startServerWith(t, nil, trustLoopback)
 	submit := func(name string) (string, string, map[string]any) {
 		t.Helper()
 		raw, err := os.ReadFile("../../examples/answers/" + name + ".json")
@@ -410,18 +411,26 @@ func TestResult(t *testing.T) {
 		t.Errorf("one firm alone is compared with the published figures: %v", b)
 	}
 
-	// Four SME manufacturers: for the last, three others form its size × sector cohort (k = 3).
-	for range 3 {
-		submit("mid-exporter")
+	// Four SME manufacturers, each from an address of its own: for the last, three others form
+	// its size × sector cohort (k = 3). Sizes are published as ranges, figures rounded to 5.
+	mid := exampleAnswers(t, "mid-exporter")
+	for i := range 3 {
+		ts.submitAs(t, fmt.Sprintf("192.0.2.%d", i+1), mid)
 	}
-	_, _, body := submit("mid-exporter")
+	_, _, body := ts.submitAs(t, "192.0.2.4", mid)
 	b = body["benchmark"].(map[string]any)
 	cohort, _ := b["cohort"].(map[string]any)
-	if b["source"] != "peers" || cohort["size_band"] != "sme" || cohort["sector"] != "manufacturing" || cohort["n"].(float64) != 3 {
+	three := map[string]any{"min": 3.0, "max": 5.0, "label": "3–5"}
+	if b["source"] != "peers" || cohort["size_band"] != "sme" || cohort["sector"] != "manufacturing" || !cmp.Equal(cohort["firms"], three) {
 		t.Fatalf("benchmark %v", b)
 	}
 	o := b["overall"].(map[string]any)
-	if o["percentile"].(float64) != 50 || o["median"].(float64) != 51.7 || o["n"].(float64) != 3 {
+	for _, f := range []string{"q1", "median", "q3"} {
+		if v := o[f].(float64); math.Mod(v, 5) != 0 || math.Abs(v-51.7) >= 7.5 {
+			t.Errorf("%s among four firms scoring 51.7 published as %v: want a multiple of 5 within 7.5 points", f, v)
+		}
+	}
+	if !cmp.Equal(o["firms"], three) || o["quarter"] == nil || o["percentile"] != nil || o["n"] != nil {
 		t.Errorf("standing among three identical peers: %v", o)
 	}
 }

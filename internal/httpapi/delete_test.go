@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -37,15 +38,16 @@ func (ts *testServer) draftExample(t *testing.T, name string) (string, string) {
 	return id, token
 }
 
-// cohortN is the size of the narrowest cohort the assessment's result was compared with.
-func (ts *testServer) cohortN(t *testing.T, id, token string) float64 {
+// hasPeers says whether the assessment has k peers in its size × sector cohort: the API says
+// whether, never how many.
+func (ts *testServer) hasPeers(t *testing.T, id, token string) bool {
 	t.Helper()
 	status, r := ts.call(t, "GET", "/api/v1/assessments/"+id+"/result", token, nil)
 	if status != 200 {
 		t.Fatalf("result: %d %v", status, r)
 	}
 	tried := r["benchmark"].(map[string]any)["tried"].([]any)
-	return tried[0].(map[string]any)["n"].(float64)
+	return tried[0].(map[string]any)["firms"] != nil
 }
 
 // TestDeleteAssessment: the respondent deletes with its credential; anyone else gets the 404
@@ -91,27 +93,29 @@ func msg(body map[string]any) string {
 	return m
 }
 
-// TestDeleteLeavesTheBenchmark: identical firms rank each other; deleting one shrinks the
-// others' cohort at once, and the store keeps no row of it with scores or answers.
+// TestDeleteLeavesTheBenchmark: identical firms, each from an address of its own, rank each
+// other; deleting one shrinks the others' cohort at once, and the store keeps no row of it with
+// scores or answers.
 func TestDeleteLeavesTheBenchmark(t *testing.T) {
-	ts := startServer(t, nil)
-	viewer, vtoken := ts.submitExample(t, "mid-exporter")
+	ts := startServerWith(t, nil, trustLoopback)
+	mid := exampleAnswers(t, "mid-exporter")
+	viewer, vtoken, _ := ts.submitAs(t, "192.0.2.1", mid)
 	var ids, tokens []string
-	for range 4 {
-		id, token := ts.submitExample(t, "mid-exporter")
+	for i := range testPeerK {
+		id, token, _ := ts.submitAs(t, fmt.Sprintf("192.0.2.%d", i+2), mid)
 		ids, tokens = append(ids, id), append(tokens, token)
 	}
-	if n := ts.cohortN(t, viewer, vtoken); n != 4 {
-		t.Fatalf("before: the viewer's cohort has %v peers, want 4", n)
+	if !ts.hasPeers(t, viewer, vtoken) {
+		t.Fatalf("before: the viewer has fewer than k = %d peers", testPeerK)
 	}
 	if status, _ := ts.call(t, "DELETE", "/api/v1/assessments/"+ids[0], tokens[0], nil); status != 204 {
 		t.Fatalf("DELETE: %d", status)
 	}
-	if n := ts.cohortN(t, viewer, vtoken); n != 3 {
-		t.Errorf("after one delete: the viewer's cohort has %v peers, want 3", n)
+	if ts.hasPeers(t, viewer, vtoken) {
+		t.Errorf("after one delete: the viewer still has k peers")
 	}
-	if n := ts.cohortN(t, ids[1], tokens[1]); n != 3 {
-		t.Errorf("after one delete: another firm's cohort has %v peers, want 3 (the viewer and two others)", n)
+	if ts.hasPeers(t, ids[1], tokens[1]) {
+		t.Errorf("after one delete: another firm still has k peers (the viewer and %d others)", testPeerK-2)
 	}
 	rows, err := ts.Store.Submissions(context.Background(), assessment.SubmissionQuery{QuestionnaireID: "esr", Version: latestVersion(t), Limit: 100, Choices: true})
 	if err != nil {
@@ -135,11 +139,18 @@ func latestVersion(t *testing.T) int {
 
 // TestDeleteRacingSubmit: respondents delete assessments while their other devices submit and
 // save them. Every request gets an answer the race allows, every deleted assessment is gone
-// afterwards, and none of them counts among the viewer's peers.
+// afterwards, and none of them counts among the viewer's peers: the viewer has k − 1 peers
+// from addresses of their own, so one more would give it a cohort.
 func TestDeleteRacingSubmit(t *testing.T) {
-	ts := startServer(t, nil)
-	viewer, vtoken := ts.submitExample(t, "mid-exporter")
-	before := ts.cohortN(t, viewer, vtoken)
+	ts := startServerWith(t, nil, trustLoopback)
+	mid := exampleAnswers(t, "mid-exporter")
+	viewer, vtoken, _ := ts.submitAs(t, "192.0.2.1", mid)
+	for i := range testPeerK - 1 {
+		ts.submitAs(t, fmt.Sprintf("192.0.2.%d", i+2), mid)
+	}
+	if ts.hasPeers(t, viewer, vtoken) {
+		t.Fatalf("before the race the viewer has k = %d peers already", testPeerK)
+	}
 	raw, err := os.ReadFile("../../examples/answers/mid-exporter.json")
 	if err != nil {
 		t.Fatal(err)
@@ -178,8 +189,8 @@ func TestDeleteRacingSubmit(t *testing.T) {
 			t.Errorf("assessment %d after the race: %d, want 404", i, status)
 		}
 	}
-	if after := ts.cohortN(t, viewer, vtoken); after != before {
-		t.Errorf("the viewer's cohort has %v peers after the race, %v before: a deleted firm counts", after, before)
+	if ts.hasPeers(t, viewer, vtoken) {
+		t.Error("the viewer has k peers after the race: a deleted firm counts")
 	}
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -58,6 +59,8 @@ var (
 	errMethodNotAllowed = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", tr("api.method_not_allowed"), nil, nil}
 	errBodyTooLarge     = &apiError{http.StatusRequestEntityTooLarge, "body_too_large", tr("api.body_too_large"), nil, nil}
 	errNotReady         = &apiError{http.StatusServiceUnavailable, "not_ready", tr("api.not_ready"), nil, nil}
+	errShuttingDown     = &apiError{http.StatusServiceUnavailable, "shutting_down", tr("api.shutting_down"), nil, nil}
+	errTimeout          = &apiError{http.StatusServiceUnavailable, "timeout", tr("api.timeout"), nil, nil}
 	errConflict         = &apiError{http.StatusConflict, "conflict", tr("api.conflict"), nil, nil}
 	errInternal         = &apiError{http.StatusInternalServerError, "internal", tr("api.internal"), nil, nil}
 	errSubmitted        = &apiError{http.StatusConflict, "already_submitted", tr("api.already_submitted"), nil, nil}
@@ -79,6 +82,10 @@ func invalidQuery(fields []FieldError) *apiError {
 	return &apiError{http.StatusBadRequest, "invalid_query", tr("api.invalid_query"), fields, nil}
 }
 
+func invalidHeader(fields []FieldError) *apiError {
+	return &apiError{http.StatusBadRequest, "invalid_header", tr("api.invalid_header"), fields, nil}
+}
+
 // jsonErrorPath names the JSON field a decoding error is about, when it says.
 func jsonErrorPath(err error) string {
 	var te *json.UnmarshalTypeError
@@ -95,6 +102,10 @@ func writeError(c *gin.Context, err error) {
 	var tooLarge *http.MaxBytesError
 	var stale *assessment.StaleError
 	var invalid *assessment.ValidationError
+	var later *retryLater
+	if errors.As(err, &later) {
+		c.Header("Retry-After", later.seconds())
+	}
 	switch {
 	case errors.As(err, &ae):
 	case errors.As(err, &tooLarge):
@@ -119,6 +130,9 @@ func writeError(c *gin.Context, err error) {
 		ae = errNotFound
 	case errors.Is(err, assessment.ErrConflict):
 		ae = errConflict
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(c.Request.Context().Err(), context.DeadlineExceeded):
+		ae = errTimeout
+		logger(c).Warn("request deadline passed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
 	default:
 		ae = errInternal
 		logger(c).Error("request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,6 +30,15 @@ type Deps struct {
 	Web            fs.FS // the built web app; nil or without index.html serves a placeholder page
 	Questionnaires *questionnaire.Registry
 	Assessments    AssessmentService
+	// RateLimit is the requests per minute one client address may make for anonymous writes,
+	// from which every route's budget derives (ratelimit.go); 0 = no limits.
+	RateLimit int
+	Render    RenderOptions
+	Now       func() time.Time // the clock; nil = time.Now
+	// RequestTimeout is every request's deadline (0 = 10 s); routes that render a file get
+	// three times as long.
+	RequestTimeout time.Duration
+	Draining       *Draining // set when shutdown begins; nil = never
 }
 
 // New returns the router with every route of the API.
@@ -44,30 +54,36 @@ func New(d Deps) (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Use(withRequestID(d.Log), accessLog(d.Log), recovery(d.Log), limitBody(d.MaxBodyBytes))
+	r.Use(securityHeaders, withRequestID(d.Log), accessLog(d.Log), recovery(d.Log), limitBody(d.MaxBodyBytes),
+		withDeadline(d.RequestTimeout))
 
-	h := health{db: d.DB}
+	h := health{db: d.DB, draining: d.Draining}
 	r.GET("/healthz", h.live)
 	r.GET("/readyz", h.ready)
 
-	v1 := r.Group("/api/v1")
+	v1 := r.Group("/api/v1", requireJSON)
 	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
 
 	q := questionnaires{defs: d.Questionnaires}
 	v1.GET("/questionnaires", q.list)
 	v1.GET("/questionnaires/:id", q.get)
 
-	a := assessments{svc: d.Assessments}
+	render, err := newRenderer(d.Render, d.Assessments, d.Questionnaires, d.clock()())
+	if err != nil {
+		return nil, err
+	}
+	limit := newRateLimits(d.RateLimit, d.clock())
+	a := assessments{svc: d.Assessments, render: render}
 	as := v1.Group("/assessments", noStore)
-	as.POST("", a.create)
+	as.POST("", limit.create, a.create)
 	as.GET("/:id", a.get)
 	as.DELETE("/:id", a.delete)
-	as.PUT("/:id/answers", a.saveAnswers)
-	as.POST("/:id/submit", a.submit)
+	as.PUT("/:id/answers", limit.save, a.saveAnswers)
+	as.POST("/:id/submit", limit.submit, a.submit)
 	as.GET("/:id/result", a.result)
-	as.GET("/:id/checklist.xlsx", a.checklistXLSX)
-	as.GET("/:id/report.pdf", a.reportPDF)
-	v1.GET("/checklist.xlsx", a.blankChecklistXLSX)
+	as.GET("/:id/checklist.xlsx", limit.download, a.checklistXLSX)
+	as.GET("/:id/report.pdf", limit.download, a.reportPDF)
+	v1.GET("/checklist.xlsx", limit.download, a.blankChecklistXLSX)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)

@@ -21,15 +21,19 @@ func NewServer(h http.Handler) *http.Server {
 	}
 }
 
-// Serve serves on ln until ctx ends, then shuts down gracefully: it stops accepting, lets
-// in-flight requests finish for up to grace, and closes what is still open after that.
-func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+// Serve serves on ln until ctx ends, then shuts down gracefully: it sets draining (when not
+// nil), so /readyz fails from the first moment, stops accepting, lets in-flight requests finish
+// for up to grace, and closes what is still open after that.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration, draining *Draining) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if draining != nil {
+		draining.Store(true)
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()

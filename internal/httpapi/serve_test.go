@@ -28,7 +28,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- httpapi.Serve(ctx, httpapi.NewServer(mux), ln, 30*time.Second) }()
+	go func() { served <- httpapi.Serve(ctx, httpapi.NewServer(mux), ln, 30*time.Second, nil) }()
 
 	type result struct {
 		body string
@@ -94,7 +94,7 @@ func TestShutdownIsBounded(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- httpapi.Serve(ctx, httpapi.NewServer(mux), ln, 50*time.Millisecond) }()
+	go func() { served <- httpapi.Serve(ctx, httpapi.NewServer(mux), ln, 50*time.Millisecond, nil) }()
 	go func() {
 		if res, err := http.Get("http://" + ln.Addr().String() + "/stuck"); err == nil {
 			res.Body.Close()

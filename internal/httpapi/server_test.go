@@ -27,6 +27,10 @@ const (
 	testPeerK     = 3 // a small k, so a handful of submissions form a cohort
 )
 
+// testClientKey is the test servers' secret of the client hashes and the benchmark's dither, fixed
+// so that what they publish is the same in every run.
+var testClientKey = []byte("esready test servers' client key")
+
 type testServer struct {
 	URL    string
 	Store  *sqlite.Store
@@ -38,21 +42,33 @@ type testServer struct {
 // temporary directory. extra, when given, adds routes a test needs (a panicking handler, say).
 func startServer(t *testing.T, extra func(*gin.Engine)) *testServer {
 	t.Helper()
+	return startServerWith(t, extra, nil)
+}
+
+// startServerWith is startServer with the router's dependencies changed by configure first
+// (rate limits, render slots, trusted proxies).
+func startServerWith(t testing.TB, extra func(*gin.Engine), configure func(*httpapi.Deps)) *testServer {
+	t.Helper()
 	st := storetest.SQLite(t)
 	logBuf := &logBuffer{}
 	defs := testQuestionnaires(t)
-	r, err := httpapi.New(httpapi.Deps{
+	d := httpapi.Deps{
 		Log:            slog.New(slog.NewJSONHandler(logBuf, nil)),
 		DB:             st,
 		MaxBodyBytes:   testBodyLimit,
 		Questionnaires: defs,
-		Assessments:    assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: testPeerK, Baselines: testBaselines(t, defs), Checklists: testChecklists(t, defs)}),
+		Assessments: assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: testPeerK, Baselines: testBaselines(t, defs),
+			Checklists: testChecklists(t, defs), ClientKey: testClientKey}),
 		Web: fstest.MapFS{
 			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},
 			"assets/big-3c4d.js": {Data: []byte(strings.Repeat("console.log('esready');\n", 400))},
 		},
-	})
+	}
+	if configure != nil {
+		configure(&d)
+	}
+	r, err := httpapi.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

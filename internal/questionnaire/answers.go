@@ -214,17 +214,18 @@ func (q *Question) checkMulti(v any) (*msg, []any) {
 }
 
 // checkNumber checks the answer to a number or percent question: a finite number within the
-// question's bounds, whole when it asks for an integer.
+// question's range (its bounds, narrowed by its role's plausible range), whole when it asks for
+// an integer or its role counts things.
 func (q *Question) checkNumber(v any) (*msg, []any) {
 	f, ok := v.(float64)
 	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return &msgWantNumber, nil
 	}
-	lo, hi := q.bounds()
-	if f < lo || f > hi {
-		return &msgRange, []any{"min", lo, "max", hi}
+	r := q.numberRange()
+	if f < r.min || f > r.max {
+		return &msgRange, []any{"min", figure(r.min), "max", figure(r.max)}
 	}
-	if q.Integer && f != math.Trunc(f) {
+	if r.integer && f != math.Trunc(f) {
 		return &msgWantInteger, nil
 	}
 	return nil, nil
@@ -310,20 +311,6 @@ func checkShares(shares map[string]any, item string) (*msg, []any) {
 		return &msgShareSum, []any{"sum", sum}
 	}
 	return nil, nil
-}
-
-func (q *Question) bounds() (float64, float64) {
-	lo, hi := math.Inf(-1), math.Inf(1)
-	if q.Type == TypePercent {
-		lo, hi = 0, 100
-	}
-	if q.Min != nil {
-		lo = *q.Min
-	}
-	if q.Max != nil {
-		hi = *q.Max
-	}
-	return lo, hi
 }
 
 func (q *Question) maxLength() int {

@@ -91,7 +91,7 @@ func allowed(q *questionnaire.Question, v any) bool {
 		return ok && f >= 0 && f <= 4 && f == math.Floor(f)
 	case "number", "percent":
 		f, ok := v.(float64)
-		if !ok || (q.Min != nil && f < *q.Min) || (q.Max != nil && f > *q.Max) || (q.Integer && f != math.Floor(f)) {
+		if !ok || math.Abs(f) > 1e12 || (q.Min != nil && f < *q.Min) || (q.Max != nil && f > *q.Max) || (q.Integer && f != math.Floor(f)) {
 			return false
 		}
 		return q.Type != "percent" || (f >= 0 && f <= 100)

@@ -280,6 +280,7 @@ func (d *Definition) checkBounds(q *Question, ms *problemList) {
 	if q.Type == TypePercent && ((q.Min != nil && *q.Min < 0) || (q.Max != nil && *q.Max > 100)) {
 		ms.add("a percent question's bounds must lie within 0..100")
 	}
+	q.checkPlausible(ms)
 	if q.MaxLength < 0 || (q.MaxLength > 0 && q.Type != TypeText) {
 		ms.add("max_length applies to text questions only and must be positive")
 	}

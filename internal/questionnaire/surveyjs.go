@@ -170,17 +170,12 @@ func (q *Question) specialChoices(lang string) []surveyChoice {
 	return out
 }
 
-// numberInput makes e a number input within q's bounds.
+// numberInput makes e a number input within the range the server accepts for q.
 func (q *Question) numberInput(e *surveyElement, lang string) {
 	e.Type, e.InputType = "text", "number"
-	lo, hi := q.bounds()
-	if !isInf(lo) {
-		e.Min = &lo
-	}
-	if !isInf(hi) {
-		e.Max = &hi
-	}
-	if q.Integer {
+	r := q.numberRange()
+	e.Min, e.Max = &r.min, &r.max
+	if r.integer {
 		e.Step = 1
 	}
 	// A number input cannot hold "na": the web app offers the special answers beside it.
@@ -207,8 +202,6 @@ func (q *Question) shareColumns(lang string) []surveyColumn {
 		surveyColumn{Name: "share", Title: labelShare.In(lang), CellType: "text", InputType: "number", Min: &zero, Max: &hundred, IsRequired: true},
 	)
 }
-
-func isInf(f float64) bool { return f > 1e308 || f < -1e308 }
 
 // expression renders a condition in the SurveyJS expression language.
 func (c Condition) expression() string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -327,9 +328,10 @@ func (d *doc) summary() {
 	d.para(d.t(s.Size.Rule), 9.5, 5.2, 0, black)
 
 	d.subheading(d.tr("report.compared_with_firms_of"))
-	if b := s.Benchmark; b != nil && b.Source == "peers" && b.Overall != nil {
-		d.para(fmt.Sprintf(d.tr("report.peer_standing_sentence"),
-			d.t(b.Cohort.Label), b.Cohort.N, b.Overall.Percentile, b.Overall.Median, b.Overall.Q1, b.Overall.Q3), 10, 5.5, 0, black)
+	if b := s.Benchmark; b != nil && b.Source == "peers" && b.Overall != nil && b.Cohort.Firms != nil {
+		o := b.Overall
+		d.para(fmt.Sprintf(d.tr("report.peer_standing_sentence"), d.t(b.Cohort.Label), b.Cohort.Firms.Label,
+			d.tr("report.quarter."+strconv.Itoa(o.Quarter)), o.Median, o.Q1, o.Q3), 10, 5.5, 0, black)
 	} else {
 		k := scoring.DefaultPeerK
 		if b := s.Benchmark; b != nil {

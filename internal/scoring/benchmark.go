@@ -26,22 +26,43 @@ type Peer struct {
 	// Seq is the submission's place in commit order (0 when unknown). Where both submissions
 	// of a firm have one, the higher is the later: a server clock set back must not make a
 	// firm's older submission count instead of its newer one.
-	Seq     int64
+	Seq int64
+	// Client identifies the network address the submission came from: a keyed hash, never the
+	// address. Submissions of different firms from one client less than BurstWindow apart
+	// count as one peer. "" (rows from before it was recorded) counts as a client of its own.
+	Client  string
 	Band    string
 	Sector  string
 	Overall *float64
 	Domains map[string]float64 // domains with a score only
 }
 
-// Standing is a firm's place among its peers on one score.
+// Standing is a firm's place in its cohort on one score, as the benchmark publishes it: figures
+// from which no single firm's score can be read back (release.go), never exact statistics.
 type Standing struct {
 	Score *float64 `json:"score"`
-	// Percentile is the share of peers scoring below the firm, ties counted half, 0–100.
-	Percentile float64 `json:"percentile"`
-	Median     float64 `json:"median"`
-	Q1         float64 `json:"q1"`
-	Q3         float64 `json:"q3"`
-	N          int     `json:"n"`
+	// Quarter places Score, rounded like them, among the published quartiles: 1 below Q1, 2
+	// from Q1 to below the median, 3 from the median to Q3, 4 above Q3; 0 when the firm has no
+	// score. It is derived from the published figures only, so it tells nothing more about the
+	// other firms.
+	Quarter int `json:"quarter,omitempty"`
+	// Q1, Median and Q3 describe the cohort, the firm included, the same for every firm in it:
+	// each is the mean of the five scores nearest its rank, rounded to the nearest 5 points.
+	Median float64 `json:"median"`
+	Q1     float64 `json:"q1"`
+	Q3     float64 `json:"q3"`
+	// Firms is how many firms of the cohort have this score, as a range.
+	Firms Count `json:"firms"`
+}
+
+// Count is a number of firms as the benchmark publishes it: the range it falls in, never the
+// number. The ranges start at k: k to 2k−1, 2k to 5k−1, 5k to 10k−1, 10k and more.
+type Count struct {
+	Min int `json:"min"`
+	// Max is 0 for the open top range.
+	Max int `json:"max,omitempty"`
+	// Label is the range for people: "10–19", "100+".
+	Label string `json:"label"`
 }
 
 // DomainStanding is the standing in one domain; nil Standing when too few peers have a score.
@@ -55,7 +76,9 @@ type Cohort struct {
 	Band   string             `json:"size_band,omitempty"`
 	Sector string             `json:"sector,omitempty"`
 	Label  questionnaire.Text `json:"label"`
-	N      int                `json:"n"`
+	// Firms is the size of the cohort as a range; nil when the firm has fewer than K peers in
+	// it, whose number is never published.
+	Firms *Count `json:"firms"`
 }
 
 // Benchmark compares a firm with its peers, or, where no cohort has K peers, with the published
@@ -67,7 +90,7 @@ type Benchmark struct {
 	Cohort  *Cohort          `json:"cohort,omitempty"`
 	Overall *Standing        `json:"overall,omitempty"`
 	Domains []DomainStanding `json:"domains,omitempty"`
-	// Tried lists the cohorts considered, narrowest first, with their sizes.
+	// Tried lists the cohorts considered, narrowest first.
 	Tried     []Cohort     `json:"tried"`
 	Published []Comparison `json:"published"`
 }

@@ -15,36 +15,42 @@ import (
 	"github.com/esready/esready/internal/questionnaire"
 )
 
-// oraclePopulation is the sort-based Population that the Fenwick trees replaced, kept as it was
-// to check them against: per cohort and metric, the ascending scores in a slice.
+// oraclePopulation is the sort-based Population that the Fenwick trees replaced, kept to check
+// them against: per cohort and metric, the ascending scores in a slice, and the bursts of one
+// client found by sorting each client's submissions.
 type oraclePopulation struct {
-	latest map[string]Peer
-	sorted map[string]map[string][]float64
+	latest  map[string]Peer
+	counted map[string]bool // firms whose latest submission no later one from its client stands for
+	sorted  map[string]map[string][]float64
+	seeds   map[string]map[string]uint64 // the sum of the tags of the firms in sorted
 }
 
 func newOraclePopulation(peers []Peer) *oraclePopulation {
-	p := &oraclePopulation{latest: map[string]Peer{}}
+	p := &oraclePopulation{latest: map[string]Peer{}, counted: map[string]bool{}}
 	for _, pr := range peers {
 		if cur, ok := p.latest[pr.FirmKey]; !ok || pr.SubmittedAt.After(cur.SubmittedAt) {
 			p.latest[pr.FirmKey] = pr
 		}
 	}
-	p.sorted = map[string]map[string][]float64{}
-	add := func(key, metric string, v float64) {
-		m := p.sorted[key]
-		if m == nil {
-			m = map[string][]float64{}
-			p.sorted[key] = m
+	p.countBursts()
+	p.sorted, p.seeds = map[string]map[string][]float64{}, map[string]map[string]uint64{}
+	add := func(key, metric, firm string, v float64) {
+		if p.sorted[key] == nil {
+			p.sorted[key], p.seeds[key] = map[string][]float64{}, map[string]uint64{}
 		}
-		m[metric] = append(m[metric], v)
+		p.sorted[key][metric] = append(p.sorted[key][metric], v)
+		p.seeds[key][metric] += tagOf(nil, firm)
 	}
-	for _, pr := range p.latest {
+	for firm, pr := range p.latest {
+		if !p.counted[firm] {
+			continue
+		}
 		for _, key := range cohortKeys(pr.Band, pr.Sector) {
 			if pr.Overall != nil {
-				add(key, metricOverall, *pr.Overall)
+				add(key, metricOverall, firm, *pr.Overall)
 			}
 			for d, v := range pr.Domains {
-				add(key, d, v)
+				add(key, d, firm, v)
 			}
 		}
 	}
@@ -56,105 +62,108 @@ func newOraclePopulation(peers []Peer) *oraclePopulation {
 	return p
 }
 
-func (p *oraclePopulation) Benchmark(r Result, firmKey string, k int) Benchmark {
+// countBursts marks the firms that count: those without a client, and of each client's
+// submissions in time order, those not followed by another within BurstWindow.
+func (p *oraclePopulation) countBursts() {
+	byClient := map[string][]Peer{}
+	for firm, pr := range p.latest {
+		if pr.Client == "" {
+			p.counted[firm] = true
+			continue
+		}
+		byClient[pr.Client] = append(byClient[pr.Client], pr)
+	}
+	for _, list := range byClient {
+		sort.Slice(list, func(i, j int) bool {
+			a, b := list[i], list[j]
+			if !a.SubmittedAt.Equal(b.SubmittedAt) {
+				return a.SubmittedAt.Before(b.SubmittedAt)
+			}
+			if a.Seq != b.Seq {
+				return a.Seq < b.Seq
+			}
+			return a.FirmKey < b.FirmKey
+		})
+		for i, pr := range list {
+			p.counted[pr.FirmKey] = i == len(list)-1 || list[i+1].SubmittedAt.Sub(pr.SubmittedAt) >= BurstWindow
+		}
+	}
+}
+
+func (p *oraclePopulation) census(r Result, firmKey string, k int) benchCensus {
 	if k < 1 {
 		k = DefaultPeerK
 	}
 	self, inPop := p.latest[firmKey]
-	b := Benchmark{Source: "published", K: k, Tried: []Cohort{}, Published: []Comparison{}}
+	inPop = inPop && p.counted[firmKey]
+	bc := benchCensus{r: r, k: k, chosen: -1}
 	for i, key := range cohortKeys(r.SizeBand, r.Sector) {
-		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.SectorLabel)}
-		if i < 2 {
-			c.Band = r.SizeBand
-		}
-		if i == 0 {
-			c.Sector = r.Sector
-		}
+		own := inPop && slices.Contains(cohortKeys(self.Band, self.Sector), key)
 		scores := p.sorted[key][metricOverall]
-		exclude := inPop && self.Overall != nil && slices.Contains(cohortKeys(self.Band, self.Sector), key)
-		c.N = len(scores)
-		if exclude {
-			c.N--
+		c := cohortCensus{cohort: cohortOf(i, r), firms: len(scores)}
+		if own && self.Overall != nil {
+			c.peers = c.firms - 1
+		} else {
+			c.peers = c.firms
 		}
-		b.Tried = append(b.Tried, c)
-		if c.N < k || b.Cohort != nil {
+		bc.tried = append(bc.tried, c)
+		if c.peers < k || bc.chosen >= 0 {
 			continue
 		}
-		cohort := c
-		b.Cohort, b.Source = &cohort, "peers"
-		var selfOverall *float64
-		if exclude {
-			selfOverall = self.Overall
-		}
-		b.Overall = oracleStanding(scores, r.Overall.Score, selfOverall)
+		bc.chosen = i
+		overall := oracleCensus(scores, own && self.Overall != nil, p.seeds[key][metricOverall], key, metricOverall)
+		bc.overall = &overall
 		for _, d := range r.Domains {
-			ds := DomainStanding{ID: d.ID}
-			dscores := p.sorted[key][d.ID]
-			var selfScore *float64
-			if exclude {
-				if v, ok := self.Domains[d.ID]; ok {
-					selfScore = &v
-				}
+			_, has := self.Domains[d.ID]
+			dc := domainCensus{id: d.ID, score: d.Score}
+			if mc := oracleCensus(p.sorted[key][d.ID], own && has, p.seeds[key][d.ID], key, d.ID); mc.peers >= k {
+				dc.census = &mc
 			}
-			n := len(dscores)
-			if selfScore != nil {
-				n--
-			}
-			if n >= k {
-				ds.Standing = oracleStanding(dscores, d.Score, selfScore)
-			}
-			b.Domains = append(b.Domains, ds)
+			bc.domains = append(bc.domains, dc)
 		}
 	}
-	return b
+	return bc
 }
 
-func oracleStanding(sorted []float64, score, exclude *float64) *Standing {
-	skip := -1
-	if exclude != nil {
-		if i := sort.SearchFloat64s(sorted, *exclude); i < len(sorted) && sorted[i] == *exclude {
-			skip = i
-		}
+func oracleCensus(sorted []float64, own bool, seed uint64, cohortKey, metric string) metricCensus {
+	mc := metricCensus{firms: len(sorted), peers: len(sorted)}
+	if own {
+		mc.peers--
 	}
-	n := len(sorted)
-	if skip >= 0 {
-		n--
+	if len(sorted) == 0 {
+		return mc
 	}
-	at := func(i int) float64 {
-		if skip >= 0 && i >= skip {
-			return sorted[i+1]
-		}
-		return sorted[i]
+	for i, q := range quartileRanks {
+		var first int
+		mc.quartiles[i], first = oracleSmoothed(sorted, q)
+		mc.dither[i] = dither(seed, cohortKey, metric, first)
 	}
-	s := &Standing{Score: score, N: n}
-	if n == 0 {
-		return s
-	}
-	s.Q1, s.Median, s.Q3 = round(oracleQuantile(n, at, 0.25), 1), round(oracleQuantile(n, at, 0.5), 1), round(oracleQuantile(n, at, 0.75), 1)
-	if score != nil {
-		below := sort.SearchFloat64s(sorted, *score)
-		upTo := sort.Search(len(sorted), func(i int) bool { return sorted[i] > *score })
-		if skip >= 0 {
-			switch {
-			case *exclude < *score:
-				below, upTo = below-1, upTo-1
-			case *exclude == *score:
-				upTo--
-			}
-		}
-		s.Percentile = round(100*(float64(below)+0.5*float64(upTo-below))/float64(n), 1)
-	}
-	return s
+	return mc
 }
 
-func oracleQuantile(n int, at func(int) float64, q float64) float64 {
-	h := q * float64(n-1)
-	lo := math.Floor(h)
-	i := int(lo)
-	if i+1 >= n {
-		return at(n - 1)
+// oracleSmoothed averages the five values (or all, if fewer) whose ranks are nearest the
+// q-quantile's rank, a tie going to the higher rank, summed in ascending order; it returns the
+// lowest of those ranks too.
+func oracleSmoothed(sorted []float64, q float64) (float64, int) {
+	h := q * float64(len(sorted)-1)
+	ranks := make([]int, len(sorted))
+	for i := range ranks {
+		ranks[i] = i
 	}
-	return at(i) + (h-lo)*(at(i+1)-at(i))
+	sort.Slice(ranks, func(a, b int) bool {
+		da, db := math.Abs(float64(ranks[a])-h), math.Abs(float64(ranks[b])-h)
+		if da != db {
+			return da < db
+		}
+		return ranks[a] > ranks[b]
+	})
+	chosen := ranks[:min(5, len(ranks))]
+	slices.Sort(chosen)
+	var sum float64
+	for _, i := range chosen {
+		sum += sorted[i]
+	}
+	return sum / float64(len(chosen)), chosen[0]
 }
 
 var (
@@ -164,22 +173,29 @@ var (
 )
 
 // randomPopulation draws peers with many ties, scores of 0 and 100, missing domain scores and
-// overall scores, and firms that resubmit, possibly in another band or sector. Submission times
+// overall scores, firms that resubmit, possibly in another band or sector, and clients that
+// submit for several firms, in bursts and apart. Submission times
 // are distinct, except for exact copies of a row (read twice), so the latest submission of a
 // firm does not depend on the order the peers come in.
 func randomPopulation(rng *rand.Rand) []Peer {
 	score := scoreDraw(rng)
 	n := rng.IntN(401)
 	firms := 1 + rng.IntN(n+1)
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clients := 1 + rng.IntN(40)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var peers []Peer
-	for i := range n {
+	for range n {
+		// Some minutes to some hours apart: a client's submissions come in bursts and alone.
+		at = at.Add(time.Duration(1+rng.IntN(240)) * time.Minute)
 		pr := Peer{
 			FirmKey:     fmt.Sprint("f", rng.IntN(firms)),
-			SubmittedAt: base.Add(time.Duration(i) * time.Minute),
+			SubmittedAt: at,
 			Band:        oracleBands[rng.IntN(len(oracleBands))],
 			Sector:      oracleSectors[rng.IntN(len(oracleSectors))],
 			Domains:     map[string]float64{},
+		}
+		if rng.IntN(3) > 0 { // the others from before clients were recorded
+			pr.Client = fmt.Sprint("c", rng.IntN(clients))
 		}
 		if rng.IntN(10) > 0 {
 			v := score()
@@ -347,7 +363,11 @@ func comparePopulations(t *testing.T, rng *rand.Rand, want *oraclePopulation, go
 	for range queries {
 		r, firm := randomQuery(rng, want.latest)
 		k := 1 + rng.IntN(15)
-		if diff := cmp.Diff(want.Benchmark(r, firm, k), got.Benchmark(r, firm, k)); diff != "" {
+		wantCensus, gotCensus := want.census(r, firm, k), got.census(r, firm, k)
+		if diff := cmp.Diff(wantCensus, gotCensus, cmp.AllowUnexported(benchCensus{}, cohortCensus{}, metricCensus{}, domainCensus{})); diff != "" {
+			t.Fatalf("census(firm %q, k %d) (-sorted +fenwick):\n%s", firm, k, diff)
+		}
+		if diff := cmp.Diff(wantCensus.release(), got.Benchmark(r, firm, k)); diff != "" {
 			t.Fatalf("Benchmark(firm %q, k %d) (-sorted +fenwick):\n%s", firm, k, diff)
 		}
 	}

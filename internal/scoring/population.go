@@ -9,12 +9,13 @@ import (
 // metricOverall names the overall score among the metrics of a cohort.
 const metricOverall = ""
 
-// Population is the set of peers of one questionnaire version, indexed for percentile lookups.
+// Population is the set of peers of one questionnaire version, indexed for quartile lookups.
 // Every cohort keeps, per metric, an order-statistic tree of its scores (see counts), so folding
 // in a submission and ranking a firm both take O(log) steps per cohort and metric, whatever the
-// number of firms. A Population is safe for concurrent use: Benchmark and Len may run while
-// another goroutine calls Add or Remove. The zero value is an empty population; a Population
-// must not be copied.
+// number of firms. The cohorts hold each firm's latest submission, and of a burst of
+// submissions from one client only the last (bursts.go). A Population is safe for concurrent
+// use: Benchmark and Len may run while another goroutine calls Add or Remove. The zero value is
+// an empty population; a Population must not be copied.
 type Population struct {
 	mu     sync.RWMutex
 	latest map[string]member  // firm key → latest submission
@@ -23,8 +24,14 @@ type Population struct {
 	// firm's latest submission is removed (its assessment deleted) the one before counts again.
 	// Only re-assessed firms have an entry.
 	older map[string][]member
-	names interned // size bands and sectors
-	dims  interned // domain ids
+	// bursts holds, per client, the firms' latest submissions from it in submission order: of
+	// those less than BurstWindow apart only the last counts (bursts.go).
+	bursts map[client][]burstRef
+	names  interned // size bands and sectors
+	dims   interned // domain ids
+	// key is the secret the firms' tags, and so the dither of the published figures, derive
+	// from (release.go); nil in a population built with NewPopulation.
+	key []byte
 }
 
 // member is a firm's latest submission as the population keeps it: scores as bins and names
@@ -33,9 +40,11 @@ type Population struct {
 type member struct {
 	seq     int64
 	at      int64 // SubmittedAt, Unix nanoseconds
-	band    int32 // in names
-	sector  int32 // in names
-	overall int16 // bin; -1 when absent
+	client  client
+	tag     uint64 // the firm's tag (tagOf), which its cohorts' seeds fold in
+	band    int32  // in names
+	sector  int32  // in names
+	overall int16  // bin; -1 when absent
 	domains []int16
 }
 
@@ -59,7 +68,8 @@ func (in *interned) id(s string) int32 {
 
 // member compacts a submission.
 func (p *Population) member(pr Peer) member {
-	m := member{seq: pr.Seq, at: pr.SubmittedAt.UnixNano(), band: p.names.id(pr.Band), sector: p.names.id(pr.Sector), overall: -1}
+	m := member{seq: pr.Seq, at: pr.SubmittedAt.UnixNano(), client: clientOf(pr.Client), tag: tagOf(p.key, pr.FirmKey),
+		band: p.names.id(pr.Band), sector: p.names.id(pr.Sector), overall: -1}
 	if pr.Overall != nil {
 		m.overall = int16(scoreBin(*pr.Overall))
 	}
@@ -85,7 +95,7 @@ func (p *Population) domain(m member, id string) *float64 {
 
 // same says whether two members are the same row.
 func (m member) same(o member) bool {
-	return m.seq == o.seq && m.at == o.at && m.band == o.band && m.sector == o.sector &&
+	return m.seq == o.seq && m.at == o.at && m.client == o.client && m.band == o.band && m.sector == o.sector &&
 		m.overall == o.overall && slices.Equal(m.domains, o.domains)
 }
 
@@ -100,7 +110,14 @@ func (m member) sameSubmission(o member) bool {
 
 // NewPopulation indexes peers, keeping the latest submission of each firm (see Add).
 func NewPopulation(peers []Peer) *Population {
-	p := &Population{}
+	return NewKeyedPopulation(nil, peers)
+}
+
+// NewKeyedPopulation is NewPopulation with a secret key under which the published figures are
+// dithered (release.go). Firm keys are random and secret already, so the dither of a cohort is
+// unpredictable to whoever does not know them all; the key keeps it so should they leak.
+func NewKeyedPopulation(key []byte, peers []Peer) *Population {
+	p := &Population{key: key}
 	for _, pr := range peers {
 		p.Add(pr)
 	}
@@ -112,7 +129,9 @@ func NewPopulation(peers []Peer) *Population {
 // submitted earlier. On equal SubmittedAt the new one wins, so a corrected row replaces the old
 // one, while a row read again unchanged is a no-op (Add returns false). A firm may have moved to
 // another size band or sector: its old scores leave the cohorts they were in. The submissions a
-// firm's latest replaced are kept aside for Remove.
+// firm's latest replaced are kept aside for Remove. A firm's latest submission is counted in
+// its cohorts unless another firm's submission from the same client followed it within
+// BurstWindow (bursts.go).
 //
 // Scores are kept to one decimal in 0–100, as round(x, 1) produces them; anything else is rounded
 // to the nearest tenth and clamped to that range.
@@ -120,7 +139,7 @@ func (p *Population) Add(pr Peer) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.latest == nil {
-		p.latest, p.scores, p.older = map[string]member{}, map[string]metrics{}, map[string][]member{}
+		p.latest, p.scores, p.older, p.bursts = map[string]member{}, map[string]metrics{}, map[string][]member{}, map[client][]burstRef{}
 	}
 	m := p.member(pr)
 	cur, ok := p.latest[pr.FirmKey]
@@ -130,14 +149,14 @@ func (p *Population) Add(pr Peer) bool {
 		}
 		return false
 	}
-	p.latest[pr.FirmKey] = m
-	p.fold(m, 1)
 	if ok {
-		p.fold(cur, -1)
+		p.leave(pr.FirmKey, cur)
 		if !cur.sameSubmission(m) {
 			p.keepOlder(pr.FirmKey, cur)
 		}
 	}
+	p.latest[pr.FirmKey] = m
+	p.join(pr.FirmKey, m)
 	return true
 }
 
@@ -158,15 +177,15 @@ func (p *Population) Remove(firmKey string, seq int64) bool {
 		p.dropOlder(firmKey, func(o member) bool { return o.seq == seq })
 		return false
 	}
-	p.fold(cur, -1)
+	p.leave(firmKey, cur)
+	delete(p.latest, firmKey)
 	prev, ok := p.latestOlder(firmKey)
 	if !ok {
-		delete(p.latest, firmKey)
 		return true
 	}
 	p.dropOlder(firmKey, prev.sameSubmission)
 	p.latest[firmKey] = prev
-	p.fold(prev, 1)
+	p.join(firmKey, prev)
 	return true
 }
 
@@ -222,11 +241,11 @@ func (p *Population) fold(mb member, d int32) {
 			p.scores[key] = m
 		}
 		if mb.overall >= 0 {
-			m.add(metricOverall, int(mb.overall), d)
+			m.add(metricOverall, int(mb.overall), d, mb.tag)
 		}
 		for i, bin := range mb.domains {
 			if bin >= 0 {
-				m.add(p.dims.list[i], int(bin), d)
+				m.add(p.dims.list[i], int(bin), d, mb.tag)
 			}
 		}
 	}
@@ -236,13 +255,14 @@ func (p *Population) fold(mb member, d int32) {
 // cohorts and metrics come from the questionnaire, so they are few.
 type metrics map[string]*counts
 
-func (m metrics) add(metric string, bin int, d int32) {
+func (m metrics) add(metric string, bin int, d int32, tag uint64) {
 	c := m[metric]
 	if c == nil {
 		c = new(counts)
 		m[metric] = c
 	}
 	c.add(bin, d)
+	c.seed += uint64(int64(d)) * tag // wraps: −1 takes the tag out again
 }
 
 // Len is the number of firms in the population.
@@ -259,116 +279,80 @@ func cohortKeys(band, sector string) []string {
 }
 
 // Benchmark places the result among the population: in the narrowest cohort with at least k
-// peers other than the firm itself (firmKey; "" when the firm is not in the population).
+// peers other than the firm itself (firmKey; "" when the firm is not in the population). What
+// it returns is what may be published (release.go).
 func (p *Population) Benchmark(r Result, firmKey string, k int) Benchmark {
+	return p.census(r, firmKey, k).release()
+}
+
+// census is what the benchmark knows before it publishes anything: exact counts and quartiles.
+func (p *Population) census(r Result, firmKey string, k int) benchCensus {
 	if k < 1 {
 		k = DefaultPeerK
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	self, inPop := p.latest[firmKey]
-	b := Benchmark{Source: "published", K: k, Tried: []Cohort{}, Published: []Comparison{}}
+	inPop = inPop && p.counted(firmKey, self)
+	bc := benchCensus{r: r, k: k, chosen: -1}
 	for i, key := range cohortKeys(r.SizeBand, r.Sector) {
-		c := Cohort{Label: cohortLabel(i, r.SizeBand, r.SectorLabel)}
-		if i < 2 {
-			c.Band = r.SizeBand
-		}
-		if i == 0 {
-			c.Sector = r.Sector
-		}
 		m := p.scores[key]
-		exclude := inPop && self.overall >= 0 && slices.Contains(cohortKeys(p.names.list[self.band], p.names.list[self.sector]), key)
-		c.N = m[metricOverall].len()
-		if exclude {
-			c.N--
-		}
-		b.Tried = append(b.Tried, c)
-		if c.N < k || b.Cohort != nil {
+		own := inPop && slices.Contains(cohortKeys(p.names.list[self.band], p.names.list[self.sector]), key)
+		c := cohortCensus{cohort: cohortOf(i, r), firms: m[metricOverall].len()}
+		c.peers = c.firms - b2i(own && self.overall >= 0)
+		bc.tried = append(bc.tried, c)
+		if c.peers < k || bc.chosen >= 0 {
 			continue
 		}
-		cohort := c
-		b.Cohort, b.Source = &cohort, "peers"
-		var own func(metric string) *float64 // the firm's own scores, left out of its peers
-		if exclude {
-			own = func(metric string) *float64 {
-				if metric == metricOverall {
-					v := binScore(int(self.overall))
-					return &v
-				}
-				return p.domain(self, metric)
+		bc.chosen = i
+		overall := m[metricOverall].census(own && self.overall >= 0, key, metricOverall)
+		bc.overall = &overall
+		for _, d := range r.Domains {
+			mine := own && p.domain(self, d.ID) != nil
+			dc := domainCensus{id: d.ID, score: d.Score}
+			if cs := m[d.ID].census(mine, key, d.ID); cs.peers >= k {
+				dc.census = &cs
 			}
+			bc.domains = append(bc.domains, dc)
 		}
-		b.Overall, b.Domains = m.standings(r, own, k)
 	}
-	return b
+	return bc
 }
 
-// standings ranks the overall and domain scores of r in one cohort, leaving out the firm's own
-// scores when own is not nil. A domain gets a standing only where it has at least k peer scores.
-func (m metrics) standings(r Result, own func(metric string) *float64, k int) (*Standing, []DomainStanding) {
-	var selfOverall *float64
-	if own != nil {
-		selfOverall = own(metricOverall)
+// cohortOf describes the cohort at level i of cohortKeys for the firm of r.
+func cohortOf(i int, r Result) Cohort {
+	c := Cohort{Label: cohortLabel(i, r.SizeBand, r.SectorLabel)}
+	if i < 2 {
+		c.Band = r.SizeBand
 	}
-	overall := m[metricOverall].standing(r.Overall.Score, selfOverall)
-	var domains []DomainStanding
-	for _, d := range r.Domains {
-		ds := DomainStanding{ID: d.ID}
-		c := m[d.ID]
-		var selfScore *float64
-		if own != nil {
-			selfScore = own(d.ID)
-		}
-		n := c.len()
-		if selfScore != nil {
-			n--
-		}
-		if n >= k {
-			ds.Standing = c.standing(d.Score, selfScore)
-		}
-		domains = append(domains, ds)
+	if i == 0 {
+		c.Sector = r.Sector
 	}
-	return overall, domains
+	return c
 }
 
-// standing ranks score among the scores of c, leaving out one occurrence of exclude (the firm's
-// own score, when its latest submission is in the cohort). c has at least one score other than
-// exclude.
-func (c *counts) standing(score, exclude *float64) *Standing {
-	skip, first := -1, 0 // the bin of the excluded score and its place in ascending order
-	if exclude != nil {
-		if b := scoreBin(*exclude); c.below(b+1) > c.below(b) {
-			skip, first = b, c.below(b)
-		}
+func b2i(b bool) int {
+	if b {
+		return 1
 	}
-	n := c.n
-	if skip >= 0 {
-		n--
-	}
-	at := func(i int) float64 { // the i-th peer score, ascending
-		if skip >= 0 && i >= first {
-			i++
-		}
-		return binScore(c.nth(i))
-	}
-	s := &Standing{Score: score, N: n}
+	return 0
+}
+
+// census summarises the scores of c, the metric of cohort cohortKey, own saying whether one of
+// them is the firm's own. A nil c has no scores.
+func (c *counts) census(own bool, cohortKey, metric string) metricCensus {
+	n := c.len()
+	mc := metricCensus{firms: n, peers: n - b2i(own)}
 	if n == 0 {
-		return s
+		return mc
 	}
-	s.Q1, s.Median, s.Q3 = round(quantile(n, at, 0.25), 1), round(quantile(n, at, 0.5), 1), round(quantile(n, at, 0.75), 1)
-	if score != nil {
-		below, upTo := c.rank(*score)
-		if skip >= 0 {
-			switch ex := binScore(skip); {
-			case ex < *score:
-				below, upTo = below-1, upTo-1
-			case ex == *score:
-				upTo--
-			}
-		}
-		s.Percentile = round(100*(float64(below)+0.5*float64(upTo-below))/float64(n), 1)
+	at := func(i int) float64 { return binScore(c.nth(i)) }
+	for i, q := range quartileRanks {
+		mc.quartiles[i] = smoothedQuantile(n, at, q)
+		first, _ := window(n, q)
+		mc.dither[i] = dither(c.seed, cohortKey, metric, first)
 	}
-	return s
+	return mc
 }
 
 // scoreBins is the number of distinct scores: 0.0, 0.1, …, 100.0.
@@ -397,6 +381,9 @@ const treeSize = 1024
 // *counts has no scores for len.
 type counts struct {
 	n int
+	// seed is the sum (modulo 2⁶⁴) of the tags of the firms whose scores c holds: it changes
+	// whenever one joins or leaves, whatever its score, and only then.
+	seed uint64
 	// t[i] (1-based) is the number of scores in bins i−(i&−i) … i−1; bins above 1000 stay 0.
 	t [treeSize + 1]int32
 }
@@ -436,24 +423,4 @@ func (c *counts) nth(i int) int {
 		}
 	}
 	return pos
-}
-
-// rank is the number of scores below v and at most v. v need not be a tenth: it is compared
-// with the scores the bins hold.
-func (c *counts) rank(v float64) (below, upTo int) {
-	ge := scoreBins // the first bin holding a score ≥ v; past the end for NaN, as sort.SearchFloat64s
-	switch x := math.Round(v * 10); {
-	case x <= 0:
-		ge = 0
-	case x < scoreBins:
-		ge = int(x)
-	}
-	if ge < scoreBins && binScore(ge) < v { // v was rounded down
-		ge++
-	}
-	gt := ge // the first bin holding a score > v
-	if gt < scoreBins && binScore(gt) <= v {
-		gt++
-	}
-	return c.below(ge), c.below(gt)
 }

@@ -19,13 +19,10 @@ func TestPopulationAdd(t *testing.T) {
 		wantChanged bool
 	}
 	type check struct {
-		r           scoring.Result
-		firm        string
-		wantTried   []int             // cohort sizes, narrowest first, with k = 1
-		wantOverall *scoring.Standing // in the narrowest cohort with a peer
-	}
-	standing := func(score, pct, q1, median, q3 float64, n int) *scoring.Standing {
-		return &scoring.Standing{Score: &score, Percentile: pct, Q1: q1, Median: median, Q3: q3, N: n}
+		r         scoring.Result
+		firm      string
+		wantPeers []int   // exact peer counts, narrowest cohort first
+		wantMean  float64 // the exact overall quartiles of the narrowest cohort with a peer: all the mean, in cohorts this small
 	}
 	tests := []struct {
 		name   string
@@ -40,11 +37,12 @@ func TestPopulationAdd(t *testing.T) {
 			{peer("a", "large", "retail", 20, 5), true},
 		},
 		checks: []check{
-			{r: result("large", "retail", 50), wantTried: []int{2, 2, 3}, wantOverall: standing(50, 50, 35, 50, 65, 2)},
-			{r: result("sme", "manufacturing", 50), wantTried: []int{1, 1, 3}, wantOverall: standing(50, 0, 60, 60, 60, 1)},
-			// a's own score is left out where a is now, not where it was.
-			{r: result("sme", "manufacturing", 20), firm: "a", wantTried: []int{1, 1, 2}, wantOverall: standing(20, 0, 60, 60, 60, 1)},
-			{r: result("large", "retail", 20), firm: "a", wantTried: []int{1, 1, 2}, wantOverall: standing(20, 0, 80, 80, 80, 1)},
+			{r: result("large", "retail", 50), wantPeers: []int{2, 2, 3}, wantMean: 50},
+			{r: result("sme", "manufacturing", 50), wantPeers: []int{1, 1, 3}, wantMean: 60},
+			// a is not its own peer where it is now, and is a peer nowhere else; the figures
+			// describe the cohort, a included.
+			{r: result("sme", "manufacturing", 20), firm: "a", wantPeers: []int{1, 1, 2}, wantMean: 60},
+			{r: result("large", "retail", 20), firm: "a", wantPeers: []int{1, 1, 2}, wantMean: 50},
 		},
 	}, {
 		name: "an earlier submission does not replace a later one",
@@ -53,8 +51,8 @@ func TestPopulationAdd(t *testing.T) {
 			{peer("a", "large", "retail", 20, 0), false},
 		},
 		checks: []check{
-			{r: result("sme", "manufacturing", 40), wantTried: []int{1, 1, 1}, wantOverall: standing(40, 50, 40, 40, 40, 1)},
-			{r: result("large", "retail", 40), wantTried: []int{0, 0, 1}, wantOverall: standing(40, 50, 40, 40, 40, 1)},
+			{r: result("sme", "manufacturing", 40), wantPeers: []int{1, 1, 1}, wantMean: 40},
+			{r: result("large", "retail", 40), wantPeers: []int{0, 0, 1}, wantMean: 40},
 		},
 	}, {
 		name: "with sequences, the later submission wins even when the clock went back",
@@ -64,8 +62,8 @@ func TestPopulationAdd(t *testing.T) {
 			{withSeq(peer("a", "sme", "manufacturing", 40, 5), 1), false}, // the first, read again
 		},
 		checks: []check{
-			{r: result("large", "retail", 40), wantTried: []int{1, 1, 1}, wantOverall: standing(40, 100, 20, 20, 20, 1)},
-			{r: result("sme", "manufacturing", 40), wantTried: []int{0, 0, 1}, wantOverall: standing(40, 100, 20, 20, 20, 1)},
+			{r: result("large", "retail", 40), wantPeers: []int{1, 1, 1}, wantMean: 20},
+			{r: result("sme", "manufacturing", 40), wantPeers: []int{0, 0, 1}, wantMean: 20},
 		},
 	}, {
 		name: "on equal time the new submission wins",
@@ -74,7 +72,7 @@ func TestPopulationAdd(t *testing.T) {
 			{peer("a", "sme", "manufacturing", 70, 0), true},
 		},
 		checks: []check{
-			{r: result("sme", "manufacturing", 50), wantTried: []int{1, 1, 1}, wantOverall: standing(50, 0, 70, 70, 70, 1)},
+			{r: result("sme", "manufacturing", 50), wantPeers: []int{1, 1, 1}, wantMean: 70},
 		},
 	}, {
 		name: "the same row read again changes nothing",
@@ -83,7 +81,7 @@ func TestPopulationAdd(t *testing.T) {
 			{peer("a", "sme", "manufacturing", 40, 0), false},
 		},
 		checks: []check{
-			{r: result("sme", "manufacturing", 40), wantTried: []int{1, 1, 1}, wantOverall: standing(40, 50, 40, 40, 40, 1)},
+			{r: result("sme", "manufacturing", 40), wantPeers: []int{1, 1, 1}, wantMean: 40},
 		},
 	}, {
 		name: "a resubmission without an overall score leaves the overall cohorts",
@@ -93,7 +91,7 @@ func TestPopulationAdd(t *testing.T) {
 			{scoring.Peer{FirmKey: "a", Band: "sme", Sector: "manufacturing", SubmittedAt: at(5)}, true},
 		},
 		checks: []check{
-			{r: result("sme", "manufacturing", 50), wantTried: []int{1, 1, 1}, wantOverall: standing(50, 0, 60, 60, 60, 1)},
+			{r: result("sme", "manufacturing", 50), wantPeers: []int{1, 1, 1}, wantMean: 60},
 		},
 	}}
 	for _, tt := range tests {
@@ -105,17 +103,105 @@ func TestPopulationAdd(t *testing.T) {
 				}
 			}
 			for i, c := range tt.checks {
-				b := pop.Benchmark(c.r, c.firm, 1)
-				var tried []int
-				for _, co := range b.Tried {
-					tried = append(tried, co.N)
+				if diff := cmp.Diff(c.wantPeers, scoring.PeerCounts(pop, c.r, c.firm)); diff != "" {
+					t.Errorf("check %d: peer counts (-want +got):\n%s", i, diff)
 				}
-				if diff := cmp.Diff(c.wantTried, tried); diff != "" {
-					t.Errorf("check %d: cohort sizes (-want +got):\n%s", i, diff)
+				_, q, ok := scoring.ExactOverall(pop, c.r, c.firm, 1)
+				if want := [3]float64{c.wantMean, c.wantMean, c.wantMean}; !ok || q != want {
+					t.Errorf("check %d: quartiles %v (cohort %v), want %v", i, q, ok, want)
 				}
-				if diff := cmp.Diff(c.wantOverall, b.Overall); diff != "" {
-					t.Errorf("check %d: overall standing (-want +got):\n%s", i, diff)
+			}
+		})
+	}
+}
+
+// TestBursts: the submissions of different firms from one client less than BurstWindow apart
+// count as one peer, the last; what is not a burst counts as before.
+func TestBursts(t *testing.T) {
+	from := func(client string, pr scoring.Peer) scoring.Peer {
+		pr.Client = client
+		return pr
+	}
+	const h = 60 // minutes
+	tests := []struct {
+		name    string
+		adds    []scoring.Peer
+		remove  []string // firms whose only submission is then removed (sequence = its index + 1 in adds)
+		firm    string   // the firm asking
+		want    int      // peers of the firm among SMEs in manufacturing
+		wantAvg float64  // the mean of their scores (and the firm's own, where it counts)
+	}{{
+		name: "a burst from one client counts once, as its last submission",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 1*h)),
+			from("x", peer("c", "sme", "manufacturing", 90, 2*h))},
+		want: 1, wantAvg: 90,
+	}, {
+		name: "the same, arriving out of order",
+		adds: []scoring.Peer{from("x", peer("c", "sme", "manufacturing", 90, 2*h)), from("x", peer("a", "sme", "manufacturing", 10, 0)),
+			from("x", peer("b", "sme", "manufacturing", 20, 1*h))},
+		want: 1, wantAvg: 90,
+	}, {
+		name: "a chain of submissions each within the window of the one before is one burst",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 23*h)),
+			from("x", peer("c", "sme", "manufacturing", 90, 46*h))},
+		want: 1, wantAvg: 90,
+	}, {
+		name: "a full window apart, submissions count apart",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 24*h)),
+			from("x", peer("c", "sme", "manufacturing", 90, 30*h))},
+		want: 2, wantAvg: 50,
+	}, {
+		name: "other clients and rows without a client count apart",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("y", peer("b", "sme", "manufacturing", 20, 1)),
+			peer("c", "sme", "manufacturing", 30, 2), peer("d", "sme", "manufacturing", 40, 3)},
+		want: 4, wantAvg: 25,
+	}, {
+		name: "a firm re-assessed from elsewhere leaves the burst, and the one before it counts again",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 1*h)),
+			from("y", peer("b", "sme", "manufacturing", 30, 30*h))},
+		want: 2, wantAvg: 20,
+	}, {
+		name: "removing the last of a burst brings the one before back",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 1*h)),
+			from("x", peer("c", "sme", "manufacturing", 90, 2*h))},
+		remove: []string{"c"},
+		want:   1, wantAvg: 20,
+	}, {
+		name: "removing the middle of a burst changes nothing that counts",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 1*h)),
+			from("x", peer("c", "sme", "manufacturing", 90, 2*h))},
+		remove: []string{"b"},
+		want:   1, wantAvg: 90,
+	}, {
+		name: "a firm whose submission a later one from its client stands for has that one as a peer",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 1*h))},
+		firm: "a", want: 1, wantAvg: 20,
+	}, {
+		name: "the last of a burst is not its own peer",
+		adds: []scoring.Peer{from("x", peer("a", "sme", "manufacturing", 10, 0)), from("x", peer("b", "sme", "manufacturing", 20, 1*h)),
+			peer("c", "sme", "manufacturing", 60, 2)},
+		firm: "b", want: 1, wantAvg: 40,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pop := scoring.NewPopulation(nil)
+			seqs := map[string]int64{}
+			for i, pr := range tt.adds {
+				pr.Seq = int64(i + 1)
+				seqs[pr.FirmKey] = pr.Seq
+				pop.Add(pr)
+			}
+			for _, firm := range tt.remove {
+				if !pop.Remove(firm, seqs[firm]) {
+					t.Fatalf("Remove(%s) changed nothing", firm)
 				}
+			}
+			r := result("sme", "manufacturing", 50)
+			if got := scoring.PeerCounts(pop, r, tt.firm)[0]; got != tt.want {
+				t.Errorf("%d peers, want %d", got, tt.want)
+			}
+			if _, q, _ := scoring.ExactOverall(pop, r, tt.firm, 1); q[1] != tt.wantAvg {
+				t.Errorf("median %v, want %v: the wrong submissions count", q[1], tt.wantAvg)
 			}
 		})
 	}
@@ -184,11 +270,7 @@ func TestPopulationRemove(t *testing.T) {
 					t.Errorf("removal %d: Remove(%s, %d) = %v, want %v", i, rm.firm, rm.seq, got, rm.wantChanged)
 				}
 			}
-			var tried []int
-			for _, c := range pop.Benchmark(tt.r, "", 1).Tried {
-				tried = append(tried, c.N)
-			}
-			if diff := cmp.Diff(tt.wantTried, tried); diff != "" {
+			if diff := cmp.Diff(tt.wantTried, scoring.PeerCounts(pop, tt.r, "")); diff != "" {
 				t.Errorf("cohort sizes (-want +got):\n%s", diff)
 			}
 			if pop.Len() != tt.wantLen {
@@ -206,13 +288,11 @@ func TestPopulationKeepsItsCopy(t *testing.T) {
 	pop.Add(pr)
 	*pr.Overall, pr.Domains["governance"] = 90, 90
 	pop.Add(peer("a", "sme", "manufacturing", 60, 5))
-	b := pop.Benchmark(result("sme", "manufacturing", 50), "", 1)
-	want := &scoring.Standing{Score: b.Overall.Score, Q1: 60, Median: 60, Q3: 60, N: 1}
-	if diff := cmp.Diff(want, b.Overall); diff != "" {
-		t.Errorf("overall (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(want, b.Domains[0].Standing); diff != "" {
-		t.Errorf("governance (-want +got):\n%s", diff)
+	r := result("sme", "manufacturing", 50)
+	for _, metric := range []string{"", "governance"} {
+		if _, q, ok := scoring.ExactFigures(pop, r, "", 1, metric); !ok || q != [3]float64{60, 60, 60} {
+			t.Errorf("metric %q: exact figures %v (%v), want the new submission's 60 alone", metric, q, ok)
+		}
 	}
 }
 
@@ -231,8 +311,8 @@ func TestPopulationConcurrent(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for {
-				b := pop.Benchmark(result("sme", "manufacturing", 50), "f3", 5)
-				if n := b.Tried; n[0].N > n[1].N || n[1].N > n[2].N || n[2].N > pop.Len() {
+				pop.Benchmark(result("sme", "manufacturing", 50), "f3", 5)
+				if n := scoring.PeerCounts(pop, result("sme", "manufacturing", 50), "f3"); n[0] > n[1] || n[1] > n[2] || n[2] > pop.Len() {
 					t.Errorf("cohort sizes out of order: %+v", n)
 					return
 				}

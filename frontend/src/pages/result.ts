@@ -68,11 +68,16 @@ export function resultPage(app: App): Page {
   function overall(r: Result): HTMLElement {
     const b = r.benchmark;
     const standing =
-      b.source === 'peers' && b.overall && b.cohort
+      b.source === 'peers' && b.overall?.quarter && b.cohort
         ? h(
             'p',
             { 'data-testid': 'result-standing' },
-            t('result.standing', { percentile: Math.round(b.overall.percentile), n: b.overall.n, cohort: tx(b.cohort.label), median: num(b.overall.median) }),
+            t('result.standing', {
+              quarter: t(`result.quarter.${b.overall.quarter}` as Key),
+              n: b.overall.firms.label,
+              cohort: tx(b.cohort.label),
+              median: num(b.overall.median),
+            }),
           )
         : h('p', { 'data-testid': 'result-standing' }, t('result.standing_none', { k: b.k ?? 10 }));
     return section(
@@ -309,14 +314,14 @@ export function resultPage(app: App): Page {
     const input = h('input', { id: 'firm-name', type: 'text', class: 'input', maxlength: '100', autocomplete: 'organization', 'data-testid': 'firm-name', value: firm, 'aria-describedby': 'firm-name-help' });
     input.addEventListener('input', () => (firm = input.value));
     const status = h('p', { role: 'status', class: 'small', 'data-testid': 'download-status' });
-    const button = (testid: string, label: string, file: string, query: () => Record<string, string>) => {
+    const button = (testid: string, label: string, file: string, query: () => Record<string, string>, withFirm = false) => {
       const b = h('button', { type: 'button', class: 'button', 'data-testid': testid }, label);
       b.addEventListener('click', async () => {
         if (!cred) return;
         b.disabled = true;
         status.textContent = t('download.preparing');
         try {
-          const { blob, name } = await download(cred, file, query());
+          const { blob, name } = await download(cred, file, query(), withFirm ? firm.trim() : '');
           const url = URL.createObjectURL(blob);
           const a = h('a', { href: url, download: name, hidden: true });
           document.body.append(a);
@@ -333,11 +338,7 @@ export function resultPage(app: App): Page {
       });
       return b;
     };
-    const pdf = (l: string) => () => {
-      const q: Record<string, string> = { lang: l };
-      if (firm.trim()) q.firm = firm.trim();
-      return q;
-    };
+    const pdf = (l: string) => () => ({ lang: l });
     return section(
       'result-downloads',
       t('result.downloads'),
@@ -345,8 +346,8 @@ export function resultPage(app: App): Page {
       h(
         'div',
         { class: 'actions' },
-        button('download-pdf-ja', t('download.pdf_ja'), 'report.pdf', pdf('ja')),
-        button('download-pdf-en', t('download.pdf_en'), 'report.pdf', pdf('en')),
+        button('download-pdf-ja', t('download.pdf_ja'), 'report.pdf', pdf('ja'), true),
+        button('download-pdf-en', t('download.pdf_en'), 'report.pdf', pdf('en'), true),
         button('download-xlsx', t('download.xlsx'), 'checklist.xlsx', () => ({ lang: lang() })),
       ),
       status,

@@ -49,18 +49,21 @@ type assessmentDoc struct {
 // submissionDoc is the compact row embedded as sub in a submitted assessment. Seq is absent
 // until MarkSubmitted (or AssignMissingSeqs) numbers it; sequences start at 1.
 type submissionDoc struct {
-	Seq             int64              `bson:"seq,omitempty"`
-	QuestionnaireID string             `bson:"questionnaire_id"`
-	Version         int                `bson:"version"`
-	Campaign        string             `bson:"campaign"`
-	FirmKey         string             `bson:"firm_key"`
-	SizeBand        string             `bson:"size_band"`
-	Sector          string             `bson:"sector"`
-	Prefecture      string             `bson:"prefecture"`
-	SubmittedAt     time.Time          `bson:"submitted_at"`
-	Overall         *float64           `bson:"overall"`
-	Domains         map[string]float64 `bson:"domains"`
-	Choices         string             `bson:"choices"` // JSON, as the answers
+	Seq             int64     `bson:"seq,omitempty"`
+	QuestionnaireID string    `bson:"questionnaire_id"`
+	Version         int       `bson:"version"`
+	Campaign        string    `bson:"campaign"`
+	FirmKey         string    `bson:"firm_key"`
+	SizeBand        string    `bson:"size_band"`
+	Sector          string    `bson:"sector"`
+	Prefecture      string    `bson:"prefecture"`
+	SubmittedAt     time.Time `bson:"submitted_at"`
+	// Client is the keyed hash of the submitting client's address (assessment.Submission);
+	// absent on documents from before it was recorded and on tombstones.
+	Client  string             `bson:"client,omitempty"`
+	Overall *float64           `bson:"overall"`
+	Domains map[string]float64 `bson:"domains"`
+	Choices string             `bson:"choices"` // JSON, as the answers
 	// Deleted and Replaces mark a tombstone (assessment.Submission).
 	Deleted  bool  `bson:"deleted,omitempty"`
 	Replaces int64 `bson:"replaces,omitempty"`
@@ -126,7 +129,7 @@ func submissionToDoc(row assessment.Submission) (submissionDoc, error) {
 	return submissionDoc{
 		QuestionnaireID: row.QuestionnaireID, Version: row.Version, Campaign: row.Campaign,
 		FirmKey: row.FirmKey, SizeBand: row.SizeBand, Sector: row.Sector, Prefecture: row.Prefecture,
-		SubmittedAt: millis(row.SubmittedAt), Overall: row.Overall, Domains: row.Domains,
+		SubmittedAt: millis(row.SubmittedAt), Client: row.Client, Overall: row.Overall, Domains: row.Domains,
 		Choices: string(choices),
 	}, nil
 }
@@ -141,7 +144,7 @@ func submissionFromDoc(id string, d submissionDoc) (assessment.Submission, error
 	return assessment.Submission{
 		Seq: d.Seq, AssessmentID: id, FirmKey: d.FirmKey, QuestionnaireID: d.QuestionnaireID,
 		Version: d.Version, Campaign: d.Campaign, SizeBand: d.SizeBand, Sector: d.Sector,
-		Prefecture: d.Prefecture, SubmittedAt: utc(d.SubmittedAt), Overall: d.Overall,
+		Prefecture: d.Prefecture, SubmittedAt: utc(d.SubmittedAt), Client: d.Client, Overall: d.Overall,
 		Domains: d.Domains, Choices: choices, Deleted: d.Deleted, Replaces: d.Replaces,
 	}, nil
 }
@@ -377,7 +380,7 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 	if !q.Choices {
 		proj = bson.D{}
 		for _, f := range []string{"seq", "questionnaire_id", "version", "campaign", "firm_key", "size_band",
-			"sector", "prefecture", "submitted_at", "overall", "domains", "deleted", "replaces"} {
+			"sector", "prefecture", "submitted_at", "client", "overall", "domains", "deleted", "replaces"} {
 			proj = append(proj, bson.E{Key: "sub." + f, Value: 1})
 		}
 	}

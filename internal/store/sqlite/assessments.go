@@ -27,17 +27,18 @@ const (
 		WHERE id = ? AND status = 'draft' AND revision = ?`
 	sqlNextSeq          = `SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions WHERE questionnaire_id = ? AND version = ?`
 	sqlInsertSubmission = `INSERT INTO submissions (questionnaire_id, version, seq, assessment_id, firm_key, campaign,
-		size_band, sector, prefecture, submitted_at, overall, domains, choices)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		size_band, sector, prefecture, submitted_at, client, overall, domains, choices)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture, submitted_at,
-		overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
+		client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
 	sqlDeleteAssessment = `DELETE FROM assessments WHERE id = ?`
 	sqlSubmissionOf     = `SELECT questionnaire_id, version, seq, firm_key, campaign, submitted_at FROM submissions
 		WHERE assessment_id = ?`
-	// The tombstone keeps the ids and the time of the row and blanks everything about the firm.
+	// The tombstone keeps the ids and the time of the row and blanks everything about the firm
+	// and where it submitted from.
 	sqlTombstone = `UPDATE submissions SET seq = ?, replaces = seq, size_band = '', sector = '', prefecture = '',
-		overall = NULL, domains = '{}', choices = '{}' WHERE assessment_id = ?`
+		client = '', overall = NULL, domains = '{}', choices = '{}' WHERE assessment_id = ?`
 	sqlDeleteDrafts = `DELETE FROM assessments WHERE id IN
 		(SELECT id FROM assessments WHERE status = 'draft' AND updated_at < ? LIMIT ?)`
 )
@@ -148,7 +149,7 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 			return err
 		}
 		_, err := tx.Exec(sqlInsertSubmission, row.QuestionnaireID, row.Version, seq, id, row.FirmKey, row.Campaign,
-			row.SizeBand, row.Sector, row.Prefecture, at, row.Overall, domains, choices)
+			row.SizeBand, row.Sector, row.Prefecture, at, row.Client, row.Overall, domains, choices)
 		return err
 	})
 	if errors.Is(err, errNoRow) || isUnique(err) {
@@ -175,7 +176,7 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 		var replaces sql.NullInt64
 		var domains, choices []byte
 		if err := rows.Scan(&sub.Seq, &sub.AssessmentID, &sub.FirmKey, &sub.Campaign, &sub.SizeBand, &sub.Sector,
-			&sub.Prefecture, &at, &overall, &domains, &choices, &replaces); err != nil {
+			&sub.Prefecture, &at, &sub.Client, &overall, &domains, &choices, &replaces); err != nil {
 			return nil, fmt.Errorf("store: submissions: %w", err)
 		}
 		sub.SubmittedAt = fromNano(at)

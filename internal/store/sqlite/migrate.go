@@ -96,6 +96,12 @@ var migrations = []migration{
 		`CREATE UNIQUE INDEX submissions_by_seq ON submissions (questionnaire_id, version, seq)`,
 		`CREATE INDEX drafts_by_update ON assessments (updated_at) WHERE status = 'draft'`,
 	}},
+	// The keyed hash of the address a submission came from (assessment.Submission.Client), with
+	// which the peer benchmark counts a burst of submissions from one client as one peer. Rows
+	// from before have none and count as clients of their own.
+	{3, "submission client hashes", []string{
+		`ALTER TABLE submissions ADD COLUMN client TEXT NOT NULL DEFAULT ''`,
+	}},
 }
 
 // migrate brings the database up to the newest version in ms, one transaction per migration, and

@@ -47,6 +47,17 @@ var fixtures = map[int]func(t *testing.T, db *sql.DB){
 		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
 			NULL, '{}', '{}', 2)`)
 	},
+	3: func(t *testing.T, db *sql.DB) {
+		fixtureV1Assessments(t, db)
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
+			55.5, '{"governance":55.5}', '{"q":"𠮷"}', NULL, '')`)
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
+			NULL, '{}', '{}', 2, '')`)
+		// A submission of another firm, from a client recorded by its hash.
+		mustExec(t, db, `INSERT INTO assessments VALUES ('a3', 'esr', 1, 'h', 'ja', 'submitted', 1, '{}', 't3', 'a3', '', 1, 5, 5, '{}')`)
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 4, 'a3', 'a3', '', 'sme', 'retail', 'aichi', 5,
+			70, '{}', '{}', NULL, '0123456789abcdef0123456789abcdef')`)
+	},
 }
 
 // fixtureV1Assessments writes a user, a draft and a submitted assessment as schema version 1
@@ -98,6 +109,9 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			}
 			if from >= 2 {
 				checkFixturesV2(t, s)
+			}
+			if from >= 3 {
+				checkFixturesV3(t, s)
 			}
 			if from >= 1 {
 				checkDeletesAfterMigration(t, s)
@@ -163,11 +177,24 @@ func checkFixturesV2(t *testing.T, s *Store) {
 	want := assessment.Submission{Seq: 3, AssessmentID: "gone", FirmKey: "gone", QuestionnaireID: "esr", Version: 1,
 		SubmittedAt: time.Unix(0, 4).UTC(), Domains: map[string]float64{}, Choices: questionnaire.Answers{},
 		Deleted: true, Replaces: 2}
-	if len(rows) != 2 {
-		t.Fatalf("%d submission rows, want the row and the tombstone", len(rows))
+	if len(rows) < 2 {
+		t.Fatalf("%d submission rows, want the row and the tombstone first", len(rows))
 	}
 	if d := cmp.Diff(want, rows[1]); d != "" {
 		t.Errorf("tombstone of version 2 (-want +got):\n%s", d)
+	}
+}
+
+// checkFixturesV3 checks that a row of version 3 reads back with its client, and that the
+// rows before it, migrated, have none.
+func checkFixturesV3(t *testing.T, s *Store) {
+	t.Helper()
+	rows := submissionRows(t, s)
+	if len(rows) != 3 || rows[2].AssessmentID != "a3" || rows[2].Client != "0123456789abcdef0123456789abcdef" {
+		t.Fatalf("rows of version 3: %+v, want a3's with its client last", rows)
+	}
+	if rows[0].Client != "" || rows[1].Client != "" {
+		t.Errorf("rows without a client read back with one: %q %q", rows[0].Client, rows[1].Client)
 	}
 }
 

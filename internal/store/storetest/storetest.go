@@ -163,7 +163,8 @@ func draft(id string, v int) assessment.Assessment {
 	}
 }
 
-// row returns the submission row of a as assessment.NewSubmission builds it, with a campaign.
+// row returns the submission row of a as assessment.NewSubmission builds it, with a campaign,
+// and the client hash Service.Submit adds.
 func row(a assessment.Assessment, r scoring.Result, submitted time.Time) assessment.Submission {
 	domains := map[string]float64{}
 	for _, d := range r.Domains {
@@ -174,7 +175,7 @@ func row(a assessment.Assessment, r scoring.Result, submitted time.Time) assessm
 	return assessment.Submission{
 		AssessmentID: a.ID, FirmKey: a.FirmKey, QuestionnaireID: a.QuestionnaireID, Version: a.Version,
 		Campaign: "nagoya-2026", SizeBand: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture,
-		SubmittedAt: submitted, Overall: r.Overall.Score, Domains: domains, Choices: choices(a.Answers),
+		SubmittedAt: submitted, Client: "c0ffee" + a.ID, Overall: r.Overall.Score, Domains: domains, Choices: choices(a.Answers),
 	}
 }
 
