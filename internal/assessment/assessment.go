@@ -96,6 +96,8 @@ type Service struct {
 	// submitted keeps recently submitted assessments: they never change again, and the result,
 	// the report and the workbook are asked for right after the submit.
 	submitted *lru.Cache[string, Assessment]
+	// checklists keeps the evaluated checklists of submitted assessments by id.
+	checklists *lru.Cache[string, *checklist.Result]
 }
 
 // submittedCache is how many submitted assessments the service keeps decoded (some tens of
@@ -124,10 +126,14 @@ func NewService(store Storer, defs *questionnaire.Registry, now func() time.Time
 		opts.PeerK = scoring.DefaultPeerK
 	}
 	submitted, _ := lru.New[string, Assessment](submittedCache) // fails only for a size below 1
-	forget := func(id string) { submitted.Remove(id) }
+	checklists, _ := lru.New[string, *checklist.Result](submittedCache)
+	forget := func(id string) {
+		submitted.Remove(id)
+		checklists.Remove(id)
+	}
 	clients := newClientHashes(opts.ClientKey)
 	return &Service{store: store, defs: defs, now: now, peers: newPeerCache(store, now, forget, clients.derive("benchmark dither")),
-		clients: clients, opts: opts, submitted: submitted}
+		clients: clients, opts: opts, submitted: submitted, checklists: checklists}
 }
 
 // Create starts a draft of the latest version of a questionnaire (or of version, when > 0) and
@@ -387,8 +393,8 @@ func (s *Service) outcome(ctx context.Context, a Assessment, def *questionnaire.
 	if err != nil {
 		return Outcome{}, err
 	}
-	r, cl := s.opts.Assemble(def, a.Answers, *a.Result, a.FirmKey, pop)
-	o := Outcome{Assessment: a, Definition: def, Score: r, Checklist: cl}
+	r := s.opts.standing(def, a.Answers, *a.Result, a.FirmKey, pop)
+	o := Outcome{Assessment: a, Definition: def, Score: r, Checklist: s.checklistOf(a, def, r)}
 	if a.PreviousID != "" {
 		// The link was made by a respondent who held the previous credential.
 		p, err := s.assessment(ctx, a.PreviousID)
@@ -408,21 +414,48 @@ func (s *Service) outcome(ctx context.Context, a Assessment, def *questionnaire.
 // (nil when the questionnaire version has no rules). The server and the command-line tools both
 // assemble results here, so they never differ.
 func (o Options) Assemble(def *questionnaire.Definition, a questionnaire.Answers, r scoring.Result, firmKey string, pop *scoring.Population) (scoring.Result, *checklist.Result) {
+	r = o.standing(def, a, r, firmKey, pop)
+	return r, o.checklist(def, a, r)
+}
+
+// standing adds the benchmark among pop and the published comparisons to r.
+func (o Options) standing(def *questionnaire.Definition, a questionnaire.Answers, r scoring.Result, firmKey string, pop *scoring.Population) scoring.Result {
 	if pop == nil {
 		pop = scoring.NewPopulation(nil)
 	}
 	b := pop.Benchmark(r, firmKey, o.PeerK)
 	b.Published = scoring.Compare(o.Baselines, def, def.NewEnv(a, r.SizeBand), r.SizeBand)
 	r.Benchmark = &b
+	return r
+}
+
+// checklist evaluates the checklist of the answers (nil when the version has no rules). It
+// depends on the answers and their scores only, never on the peers.
+func (o Options) checklist(def *questionnaire.Definition, a questionnaire.Answers, r scoring.Result) *checklist.Result {
 	if o.Checklists == nil {
-		return r, nil
+		return nil
 	}
 	rules, ok := o.Checklists.For(def.ID, def.Version)
 	if !ok {
-		return r, nil
+		return nil
 	}
 	c := rules.Evaluate(def, a, r)
-	return r, &c
+	return &c
+}
+
+// checklistOf returns the checklist of a submitted assessment, evaluated once and kept (with its
+// JSON encoding) while the assessment is in memory: a submitted assessment never changes.
+func (s *Service) checklistOf(a Assessment, def *questionnaire.Definition, r scoring.Result) *checklist.Result {
+	key := a.ID // a submitted assessment's answers never change
+	if c, ok := s.checklists.Get(key); ok {
+		return c
+	}
+	c := s.opts.checklist(def, a.Answers, r)
+	if c != nil {
+		c.Memoize()
+		s.checklists.Add(key, c)
+	}
+	return c
 }
 
 // BlankChecklist returns the checklist of the latest version of a questionnaire with no answers.

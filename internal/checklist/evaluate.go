@@ -2,8 +2,10 @@ package checklist
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
@@ -71,6 +73,30 @@ type Result struct {
 	Groups     []Group        `json:"groups"`
 	FirstSteps []ItemResult   `json:"first_steps"`
 	Counts     map[string]int `json:"counts"` // by status
+
+	// encoded, once Memoize is called, keeps the JSON encoding after the first MarshalJSON:
+	// the checklist of a submitted assessment is about 150 kB of JSON in both languages and is
+	// sent with every result.
+	encoded *encoding
+}
+
+type encoding struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// Memoize makes the result keep its JSON encoding once made. The result must not change after.
+func (r *Result) Memoize() { r.encoded = &encoding{} }
+
+// MarshalJSON encodes the result, once when it is memoized.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	type plain Result // without this method
+	if r.encoded == nil {
+		return json.Marshal((*plain)(r))
+	}
+	r.encoded.once.Do(func() { r.encoded.b, r.encoded.err = json.Marshal((*plain)(r)) })
+	return r.encoded.b, r.encoded.err
 }
 
 // Evaluate derives every item's status and priority from a submission and its scores.

@@ -2,6 +2,7 @@ package checklist_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -173,4 +174,26 @@ func conditionQuestions(c questionnaire.Condition) []string {
 		out = append(out, conditionQuestions(*c.Not)...)
 	}
 	return out
+}
+
+// TestMemoizedEncoding: a memoized checklist encodes to the same JSON as a plain one, every time.
+func TestMemoizedEncoding(t *testing.T) {
+	r, def := esrRules(t)
+	a := readExample(t, "mid-exporter")
+	plain := r.Evaluate(def, a, scoring.Score(def, a))
+	memo := r.Evaluate(def, a, scoring.Score(def, a))
+	memo.Memoize()
+	want, err := json.Marshal(&plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, err := json.Marshal(&memo)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("memoized encoding differs (%v): %d bytes, want %d", err, len(got), len(want))
+		}
+	}
+	if !bytes.Contains(want, []byte(`"first_steps"`)) {
+		t.Fatal("the encoding lacks the first steps")
+	}
 }
