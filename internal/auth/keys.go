@@ -1,13 +1,13 @@
 package auth
 
 import (
-	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/esready/esready/internal/keyfile"
 )
 
 // MinKeyBytes is the shortest signing key accepted: HS256 (the one algorithm the tokens are
@@ -25,7 +25,7 @@ const DefaultKeyFile = "jwt.key"
 func SigningKey(path, dataDir string) ([]byte, error) {
 	if path == "" {
 		path = filepath.Join(dataDir, DefaultKeyFile)
-		if err := createKey(path); err != nil {
+		if err := keyfile.Ensure(path, MinKeyBytes); err != nil {
 			return nil, fmt.Errorf("jwt_key_file: creating %s: %w", path, err)
 		}
 	}
@@ -48,36 +48,4 @@ func SigningKey(path, dataDir string) ([]byte, error) {
 		return nil, fmt.Errorf("jwt_key_file: %s holds a %d-byte key; at least %d random bytes are needed (e.g. openssl rand -hex 32)", path, len(key), MinKeyBytes)
 	}
 	return key, nil
-}
-
-// createKey writes a new random key to path unless the file exists, atomically.
-func createKey(path string) error {
-	if _, err := os.Stat(path); err == nil || !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	b := make([]byte, MinKeyBytes)
-	if _, err := rand.Read(b); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".jwt-key-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // gone after the rename; left behind only on failure
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.WriteString(hex.EncodeToString(b) + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/keyfile"
 )
 
 // ClientKeyFile is the file under the data directory that holds the key of the client hashes:
@@ -29,7 +29,7 @@ func ClientKey(dir string) ([]byte, error) {
 	path := filepath.Join(dir, ClientKeyFile)
 	key, err := readClientKey(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := createClientKey(dir, path); err != nil {
+		if err := keyfile.Ensure(path, assessment.ClientKeySize); err != nil {
 			return nil, fmt.Errorf("create the client hash key %s (under setting data_dir): %w", path, err)
 		}
 		key, err = readClientKey(path)
@@ -51,36 +51,4 @@ func readClientKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("must hold at least %d random bytes written as hex; delete it to have a new key made", assessment.ClientKeySize)
 	}
 	return key, nil
-}
-
-// createClientKey writes a new key to a temporary file and links it into place, so a reader
-// never sees half a key and, of two servers starting at once, the first key stays.
-func createClientKey(dir, path string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	key := make([]byte, assessment.ClientKeySize)
-	if _, err := rand.Read(key); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ClientKeyFile+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	return nil
 }
