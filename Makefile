@@ -18,8 +18,8 @@ build: web
 WEB_SRC := $(if $(HAS_WEB),$(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null))
 web: $(if $(HAS_WEB),frontend/dist/index.html)
 
-frontend/dist/index.html: $(WEB_SRC)
-	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+frontend/dist/index.html: $(WEB_SRC) frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
 	touch frontend/dist/.gitkeep frontend/dist/index.html
 
 test: vet fmt-check test-go test-fuzz test-web test-e2e
@@ -41,9 +41,13 @@ test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPrintableName$$' -fuzztime=$(FUZZTIME) ./internal/report/
 	$(GO) test -run='^$$' -fuzz='^FuzzReportFirm$$' -fuzztime=$(FUZZTIME) ./internal/httpapi/
 
-test-web:
+# npm ci again only when the lock file changed (npm writes node_modules/.package-lock.json).
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+test-web: $(if $(HAS_WEB),frontend/node_modules/.package-lock.json)
 ifneq ($(HAS_WEB),)
-	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test
+	cd frontend && npm test
 endif
 
 # The respondent's whole journey in Debian's headless Chromium against the real binary (with the

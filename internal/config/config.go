@@ -81,15 +81,7 @@ const minDraftTTL = 24 * time.Hour
 var dbName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
 var settings = []setting{
-	{"addr", "listen address host:port", func(c *Config, v string) error {
-		if _, port, err := net.SplitHostPort(v); err != nil {
-			return errors.New("must be host:port, e.g. 127.0.0.1:8080")
-		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			return errors.New("port must be a number from 0 to 65535")
-		}
-		c.Addr = v
-		return nil
-	}},
+	{"addr", "listen address host:port", parseAddr},
 	{"data_dir", "directory of the embedded SQLite database", func(c *Config, v string) error {
 		if strings.TrimSpace(v) == "" {
 			return errors.New("must not be empty")
@@ -111,21 +103,7 @@ var settings = []setting{
 		c.Database = v
 		return nil
 	}},
-	{"log_level", "debug, info, warn or error", func(c *Config, v string) error {
-		switch strings.ToLower(v) {
-		case "debug":
-			c.LogLevel = slog.LevelDebug
-		case "info":
-			c.LogLevel = slog.LevelInfo
-		case "warn", "warning":
-			c.LogLevel = slog.LevelWarn
-		case "error":
-			c.LogLevel = slog.LevelError
-		default:
-			return errors.New("must be one of debug, info, warn, error")
-		}
-		return nil
-	}},
+	{"log_level", "debug, info, warn or error", parseLogLevel},
 	{"log_format", "json or text", func(c *Config, v string) error {
 		if v != "json" && v != "text" {
 			return errors.New("must be json or text")
@@ -145,49 +123,72 @@ var settings = []setting{
 		c.MaxBodyBytes = n
 		return nil
 	}},
-	{"shutdown_timeout", "how long shutdown waits for in-flight requests", func(c *Config, v string) error {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return errors.New("must be a positive duration such as 15s")
-		}
-		c.ShutdownTimeout = d
-		return nil
-	}},
-	{"request_timeout", "deadline of one request (rendering a file gets three times as long)", func(c *Config, v string) error {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Second || d > 5*time.Minute {
-			return errors.New("must be a duration from 1s to 5m, such as 10s")
-		}
-		c.RequestTimeout = d
-		return nil
-	}},
+	{"shutdown_timeout", "how long shutdown waits for in-flight requests", durationIn(func(d time.Duration) bool { return d > 0 },
+		"must be a positive duration such as 15s", func(c *Config, d time.Duration) { c.ShutdownTimeout = d })},
+	{"request_timeout", "deadline of one request (rendering a file gets three times as long)", durationIn(func(d time.Duration) bool { return d >= time.Second && d <= 5*time.Minute },
+		"must be a duration from 1s to 5m, such as 10s", func(c *Config, d time.Duration) { c.RequestTimeout = d })},
 	{"peer_k", "fewest peers a benchmark cohort needs", intIn(2, 1000, func(c *Config, n int) { c.PeerK = n })},
 	{"cell_k", "fewest firms an aggregate cell may show", intIn(3, 1000, func(c *Config, n int) { c.CellK = n })},
 	{"rate_limit", "anonymous writes per minute per client address; 0 = no limits", intIn(0, 1000000, func(c *Config, n int) { c.RateLimit = n })},
-	{"draft_ttl", "delete drafts not saved for this long, e.g. 2160h (90 days); 0 = never", func(c *Config, v string) error {
+	{"draft_ttl", "delete drafts not saved for this long, e.g. 2160h (90 days); 0 = never", durationIn(func(d time.Duration) bool { return d == 0 || d >= minDraftTTL },
+		"must be 0 (never expire) or a duration of at least 24h in hours, e.g. 2160h for 90 days", func(c *Config, d time.Duration) { c.DraftTTL = d })},
+	{"trusted_proxies", "comma-separated IPs or CIDRs of trusted reverse proxies", parseTrustedProxies},
+}
+
+func parseAddr(c *Config, v string) error {
+	if _, port, err := net.SplitHostPort(v); err != nil {
+		return errors.New("must be host:port, e.g. 127.0.0.1:8080")
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("port must be a number from 0 to 65535")
+	}
+	c.Addr = v
+	return nil
+}
+
+func parseLogLevel(c *Config, v string) error {
+	switch strings.ToLower(v) {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return errors.New("must be one of debug, info, warn, error")
+	}
+	return nil
+}
+
+func parseTrustedProxies(c *Config, v string) error {
+	c.TrustedProxies = nil
+	for p := range strings.SplitSeq(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR", p)
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	return nil
+}
+
+// durationIn parses a Go duration that ok accepts (otherwise the error says want) and stores it
+// with set.
+func durationIn(ok func(time.Duration) bool, want string, set func(*Config, time.Duration)) func(*Config, string) error {
+	return func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
-		if err != nil || (d != 0 && d < minDraftTTL) {
-			return errors.New("must be 0 (never expire) or a duration of at least 24h in hours, e.g. 2160h for 90 days")
+		if err != nil || !ok(d) {
+			return errors.New(want)
 		}
-		c.DraftTTL = d
+		set(c, d)
 		return nil
-	}},
-	{"trusted_proxies", "comma-separated IPs or CIDRs of trusted reverse proxies", func(c *Config, v string) error {
-		c.TrustedProxies = nil
-		for p := range strings.SplitSeq(v, ",") {
-			p = strings.TrimSpace(p)
-			if p == "" {
-				continue
-			}
-			if _, err := netip.ParsePrefix(p); err != nil {
-				if _, err := netip.ParseAddr(p); err != nil {
-					return fmt.Errorf("%q is neither an IP address nor a CIDR", p)
-				}
-			}
-			c.TrustedProxies = append(c.TrustedProxies, p)
-		}
-		return nil
-	}},
+	}
 }
 
 // intIn parses a whole number from lo to hi and stores it with set.

@@ -85,7 +85,7 @@ func newRenderer(o RenderOptions, svc AssessmentService, defs *questionnaire.Reg
 func (r *renderer) pdf(ctx context.Context, in report.Input) ([]byte, error) {
 	key, err := inputKey("report", reportKey{
 		Lang: in.Lang, FirmName: in.FirmName, Date: in.Date, Questionnaire: definitionRef(in.Questionnaire),
-		Score: in.Score, Checklist: in.Checklist, Progress: in.Progress,
+		Score: in.Score, Checklist: &in.Checklist, Progress: in.Progress,
 	})
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (r *renderer) pdf(ctx context.Context, in report.Input) ([]byte, error) {
 // workbook is the checklist workbook of in.
 func (r *renderer) workbook(ctx context.Context, in report.WorkbookInput) ([]byte, error) {
 	key, err := inputKey("checklist", workbookKey{
-		Lang: in.Lang, Questionnaire: definitionRef(in.Questionnaire), Checklist: in.Checklist,
+		Lang: in.Lang, Questionnaire: definitionRef(in.Questionnaire), Checklist: &in.Checklist,
 		Score: in.Score, Date: in.Date, Blank: in.Blank,
 	})
 	if err != nil {
@@ -180,21 +180,23 @@ func (r *renderer) renderBlanks(svc AssessmentService, defs *questionnaire.Regis
 
 // reportKey is everything report.PDF reads from a report.Input, with the questionnaire named by
 // its content hash; workbookKey likewise for report.Workbook. TestRenderKeysCoverInputs fails
-// when an input gains a field that its key lacks.
+// when an input gains a field that its key lacks. The checklist is held by pointer so that the
+// JSON a submitted assessment's checklist keeps (checklist.Result.Memoize) is hashed, not
+// encoded again on every download.
 type reportKey struct {
 	Lang          string
 	FirmName      string
 	Date          time.Time
 	Questionnaire definitionID
 	Score         scoring.Result
-	Checklist     checklist.Result
+	Checklist     *checklist.Result
 	Progress      *scoring.Progress
 }
 
 type workbookKey struct {
 	Lang          string
 	Questionnaire definitionID
-	Checklist     checklist.Result
+	Checklist     *checklist.Result
 	Score         *scoring.Result
 	Date          time.Time
 	Blank         bool
