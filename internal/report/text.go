@@ -89,20 +89,15 @@ func wrapParagraph(para string, width float64, widthOf func(string) float64) []s
 			continue
 		}
 		// t does not fit. Kinsoku: a closing mark may not start the next line, so carry the
-		// last unit of this line down with it; an opening mark may not end this line.
-		if isRune(t, noLineStart) && len(cur) > 1 {
-			last := cur[len(cur)-1]
-			cur = cur[:len(cur)-1]
-			emit()
-			cur, curW = []string{last, t}, widthOf(last)+w
-			continue
-		}
-		if len(cur) > 1 && isRune(cur[len(cur)-1], noLineEnd) {
-			last := cur[len(cur)-1]
-			cur = cur[:len(cur)-1]
-			emit()
-			cur, curW = []string{last, t}, widthOf(last)+w
-			continue
+		// last unit of this line down with it; an opening mark may not end this line. Only
+		// when the carried unit and t fit a line together: the rule never makes a line overflow.
+		if len(cur) > 1 && (isRune(t, noLineStart) || isRune(cur[len(cur)-1], noLineEnd)) {
+			if last := cur[len(cur)-1]; widthOf(last)+w <= width {
+				cur = cur[:len(cur)-1]
+				emit()
+				cur, curW = []string{last, t}, widthOf(last)+w
+				continue
+			}
 		}
 		emit()
 		if t != " " {
