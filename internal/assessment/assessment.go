@@ -52,6 +52,13 @@ type Assessment struct {
 	Result *scoring.Result
 	// PreviousID links a re-assessment to the assessment it started from.
 	PreviousID string
+	// Campaign is the chamber campaign the assessment answers ("" outside one); Invitation, the
+	// invitation it was started from ("" for the campaign's open link).
+	Campaign   string
+	Invitation string
+	// Consent is the firm's agreement that the campaign's chamber may see its individual
+	// answers; false by default, and it can be withdrawn at any time.
+	Consent bool
 }
 
 // Previous names the earlier assessment a re-assessment starts from, with its credential.

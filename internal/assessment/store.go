@@ -45,6 +45,9 @@ type Storer interface {
 	// DeleteDrafts deletes at most limit drafts last saved before before and returns how many
 	// it deleted. Drafts have no submission row, so no tombstone is needed.
 	DeleteDrafts(ctx context.Context, before time.Time, limit int) (int, error)
+	// SetConsent records whether the firm consents to its campaign's chamber seeing its
+	// answers, on a draft or a submitted assessment alike; a missing one is ErrNotFound.
+	SetConsent(ctx context.Context, id string, consent bool) error
 }
 
 // SubmissionQuery selects compact rows: those of one questionnaire version with a sequence
@@ -54,6 +57,8 @@ type SubmissionQuery struct {
 	Version         int
 	After           int64
 	Limit           int
+	// Campaign, when not empty, selects only the rows of that campaign (tombstones included).
+	Campaign string
 	// Choices asks for the choice answers too. The peer benchmark does without them, which
 	// keeps reading 100,000 rows at start-up well under a second.
 	Choices bool
@@ -123,7 +128,7 @@ func NewSubmission(a Assessment, def *questionnaire.Definition, r scoring.Result
 	}
 	return Submission{
 		AssessmentID: a.ID, FirmKey: a.FirmKey, QuestionnaireID: a.QuestionnaireID, Version: a.Version,
-		SizeBand: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture, SubmittedAt: at,
+		Campaign: a.Campaign, SizeBand: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture, SubmittedAt: at,
 		Overall: r.Overall.Score, Domains: domains, Choices: choices,
 	}
 }

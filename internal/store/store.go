@@ -10,6 +10,7 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/campaign"
 	"github.com/esready/esready/internal/store/mongodb"
 	"github.com/esready/esready/internal/store/sqlite"
 )
@@ -18,6 +19,7 @@ import (
 type Store interface {
 	assessment.Storer
 	auth.Storer
+	campaign.Storer
 	// Ping checks that the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// Close waits for acknowledged writes and releases the database.
