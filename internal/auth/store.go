@@ -42,8 +42,8 @@ type Storer interface {
 	// CreateRefreshToken stores a new token.
 	CreateRefreshToken(ctx context.Context, t RefreshToken) error
 	// RotateRefreshToken marks the token with hash old rotated at now, if it is current
-	// (not rotated, not revoked, not expired at now), and stores next, of the same family, in
-	// its place; it returns the old token. A token already rotated gives ErrTokenReused, after
+	// (not rotated, not revoked, not expired at now), and stores next in its place, with the
+	// Family and UserID of the old token (whatever next holds there); it returns the old token. A token already rotated gives ErrTokenReused, after
 	// revoking every token of its family; an unknown, revoked or expired one, ErrNotFound.
 	// Neither changes anything else.
 	RotateRefreshToken(ctx context.Context, old string, next RefreshToken, now time.Time) (RefreshToken, error)
