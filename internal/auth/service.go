@@ -220,4 +220,3 @@ func (s *Service) Authenticate(ctx context.Context, access string) (Principal, e
 func (s *Service) User(ctx context.Context, p Principal) (User, error) {
 	return s.store.UserByID(ctx, p.UserID)
 }
-

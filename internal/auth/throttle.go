@@ -24,7 +24,9 @@ const (
 // the address failed too often; RetryAfter says when to try again.
 type ThrottledError struct{ RetryAfter time.Duration }
 
-func (e *ThrottledError) Error() string { return "too many failed logins; retry after " + e.RetryAfter.String() }
+func (e *ThrottledError) Error() string {
+	return "too many failed logins; retry after " + e.RetryAfter.String()
+}
 
 // Throttle counts failed logins.
 type Throttle struct {
