@@ -40,6 +40,7 @@ test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzWrap$$' -fuzztime=$(FUZZTIME) ./internal/report/
 	$(GO) test -run='^$$' -fuzz='^FuzzPrintableName$$' -fuzztime=$(FUZZTIME) ./internal/report/
 	$(GO) test -run='^$$' -fuzz='^FuzzReportFirm$$' -fuzztime=$(FUZZTIME) ./internal/httpapi/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseInvitations$$' -fuzztime=$(FUZZTIME) ./internal/campaign/
 
 # npm ci again only when the lock file changed (npm writes node_modules/.package-lock.json).
 frontend/node_modules/.package-lock.json: frontend/package-lock.json

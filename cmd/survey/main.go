@@ -54,6 +54,8 @@ commands:
   checklist    write the checklist workbook of an answer file, or the blank one (--blank)
   validate     check questionnaire definitions (a file, a directory, or the configured ones)
   backup       write a consistent snapshot of the embedded database to FILE, also while serving
+  chamber      create a chamber of commerce (chamber create --id ID --name NAME --name-en NAME)
+  user         create a staff or admin account and print its set-password link (user create ...)
   healthcheck  exit 0 when the server at the configured address answers /healthz (--ready: /readyz)
   version      print the version
 
@@ -82,6 +84,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = backup(ctx, args[2:], getenv, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, args[2:], getenv, stderr)
+	case "chamber":
+		err = chamberCmd(ctx, args[2:], getenv, stdout, stderr)
+	case "user":
+		err = userCmd(ctx, args[2:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "survey", version)
 	case "-h", "--help", "help":
@@ -142,8 +148,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	accounts, camps, err := staffServices(cfg, st, content.defs)
+	if err != nil {
+		return err
+	}
 	svc := assessment.NewService(st, content.defs, time.Now, assessment.Options{
 		PeerK: cfg.PeerK, Baselines: content.baselines, Checklists: content.checklists, ClientKey: clientKey,
+		CampaignOpen: camps.CampaignOpen,
 	})
 	peers, err := svc.LoadPeers(ctx)
 	if err != nil {
@@ -156,7 +167,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	router, err := httpapi.New(httpapi.Deps{
 		Log: log, DB: st, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies, Web: frontend.Dist(),
 		Questionnaires: content.defs, Assessments: svc, RateLimit: cfg.RateLimit,
-		RequestTimeout: cfg.RequestTimeout, Draining: draining,
+		RequestTimeout: cfg.RequestTimeout, Draining: draining, Auth: accounts, Campaigns: camps, PublicURL: cfg.PublicURL,
 	})
 	if err != nil {
 		return err

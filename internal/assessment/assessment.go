@@ -76,6 +76,8 @@ var (
 	// does not open with the credential given, or was never submitted.
 	ErrPreviousNotFound = errors.New("previous assessment not found")
 	ErrPreviousDraft    = errors.New("previous assessment not submitted")
+	// ErrNotInCampaign is a consent given on an assessment that answers no campaign.
+	ErrNotInCampaign = errors.New("assessment answers no campaign")
 )
 
 // StaleError says a draft was saved on top of an older revision than the stored one.
@@ -125,6 +127,9 @@ type Options struct {
 	// bursts spread over servers are not seen as one and servers publish different figures.
 	// Empty: a random key for this process only.
 	ClientKey []byte
+	// CampaignOpen, when set, says whether a campaign still accepts submissions (nil error)
+	// or why not; Submit asks it for assessments that answer a campaign.
+	CampaignOpen func(ctx context.Context, campaignID string) error
 }
 
 // NewService returns a service; now is the clock (time.Now in production).
@@ -155,22 +160,9 @@ func (s *Service) Create(ctx context.Context, questionnaireID string, version in
 	if !ok {
 		return Assessment{}, "", ErrNoQuestionnaire
 	}
-	if lang != "en" {
-		lang = "ja"
-	}
-	token, err := newToken()
+	a, token, err := s.draft(def, lang)
 	if err != nil {
 		return Assessment{}, "", err
-	}
-	id, err := newID()
-	if err != nil {
-		return Assessment{}, "", err
-	}
-	now := s.now().UTC()
-	a := Assessment{
-		ID: id, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash, Lang: lang,
-		Status: StatusDraft, Answers: questionnaire.Answers{}, TokenHash: hashToken(token),
-		CreatedAt: now, UpdatedAt: now, FirmKey: id,
 	}
 	if prev != nil {
 		p, _, err := s.Open(ctx, prev.ID, prev.Token)
@@ -193,6 +185,76 @@ func (s *Service) Create(ctx context.Context, questionnaireID string, version in
 		return Assessment{}, "", err
 	}
 	return a, token, nil
+}
+
+// Entry is how a draft enters a chamber campaign: through one firm's invitation or through the
+// campaign's open link. The campaign package resolves the link and checks the campaign is open.
+type Entry struct {
+	Campaign        string
+	Invitation      string // "" for the open link
+	QuestionnaireID string
+	Version         int
+}
+
+// Join starts a draft inside a campaign, of the campaign's questionnaire version. A firm
+// invited once is one firm however many drafts its link starts: the drafts share a firm key
+// derived from the invitation, so only its latest submission counts, in the campaign and among
+// peers.
+func (s *Service) Join(ctx context.Context, e Entry, lang string) (Assessment, string, error) {
+	def, ok := s.defs.Version(e.QuestionnaireID, e.Version)
+	if !ok {
+		return Assessment{}, "", ErrNoQuestionnaire
+	}
+	a, token, err := s.draft(def, lang)
+	if err != nil {
+		return Assessment{}, "", err
+	}
+	a.Campaign, a.Invitation = e.Campaign, e.Invitation
+	if e.Invitation != "" {
+		a.FirmKey = "inv-" + e.Invitation
+	}
+	if err := s.store.CreateAssessment(ctx, a); err != nil {
+		return Assessment{}, "", err
+	}
+	return a, token, nil
+}
+
+// draft returns a new, empty draft of def with its credential; nothing is stored yet.
+func (s *Service) draft(def *questionnaire.Definition, lang string) (Assessment, string, error) {
+	if lang != "en" {
+		lang = "ja"
+	}
+	token, err := newToken()
+	if err != nil {
+		return Assessment{}, "", err
+	}
+	id, err := newID()
+	if err != nil {
+		return Assessment{}, "", err
+	}
+	now := s.now().UTC()
+	return Assessment{
+		ID: id, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash, Lang: lang,
+		Status: StatusDraft, Answers: questionnaire.Answers{}, TokenHash: hashToken(token),
+		CreatedAt: now, UpdatedAt: now, FirmKey: id,
+	}, token, nil
+}
+
+// SetConsent records whether the firm lets its campaign's chamber see its individual answers.
+// It can be given and withdrawn at any time, before or after submitting.
+func (s *Service) SetConsent(ctx context.Context, id, token string, consent bool) error {
+	a, _, err := s.Open(ctx, id, token)
+	if err != nil && !errors.Is(err, ErrDefinitionAbsent) {
+		return err
+	}
+	if a.Campaign == "" {
+		return ErrNotInCampaign
+	}
+	if err := s.store.SetConsent(ctx, id, consent); err != nil {
+		return err
+	}
+	s.submitted.Remove(id)
+	return nil
 }
 
 // Open returns the assessment and its definition if token is its credential. A wrong token
@@ -331,6 +393,11 @@ func (s *Service) Submit(ctx context.Context, id, token, lang, client string) (O
 		}
 		if errs := def.Validate(a.Answers, questionnaire.Submit, lang); errs != nil {
 			return Outcome{}, &ValidationError{Fields: errs}
+		}
+		if a.Campaign != "" && s.opts.CampaignOpen != nil {
+			if err := s.opts.CampaignOpen(ctx, a.Campaign); err != nil {
+				return Outcome{}, err
+			}
 		}
 		now := s.now().UTC()
 		r := scoring.Score(def, a.Answers)

@@ -100,15 +100,16 @@ func validID(id string) bool {
 }
 
 // manages reports whether p may manage the staff of chamber: a platform admin any chamber, a
-// chamber admin its own. Another chamber is ErrNotFound, so its existence is not revealed.
+// chamber admin its own. Another chamber is ErrNotFound, so its existence is not revealed; an
+// analyst of the chamber is ErrForbidden.
 func manages(p Principal, chamber string) error {
 	switch {
 	case p.Role == RoleAdmin:
 		return nil
-	case p.Role == RoleChamberAdmin && p.ChamberID == chamber:
-		return nil
-	case p.Role == RoleChamberAdmin:
+	case p.ChamberID == "" || p.ChamberID != chamber:
 		return ErrNotFound
+	case p.Role == RoleChamberAdmin:
+		return nil
 	}
 	return ErrForbidden
 }

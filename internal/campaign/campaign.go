@@ -37,7 +37,7 @@ type Invitation struct {
 	Email      string
 	SizeBand   string // optional, as the chamber gave it: small_scale, sme or large
 	Sector     string // optional
-	Prefecture string // optional, JIS X 0401 code "01"…"47"
+	Prefecture string // optional, the questionnaire's option id "JP-01"…"JP-47"
 	// Key identifies the firm within the campaign, so that uploading the same file twice
 	// invites no firm twice: the lower-cased e-mail address and the normalised firm name.
 	Key       string

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,13 +27,16 @@ import (
 
 // Config holds the validated settings of one server process.
 type Config struct {
-	Addr            string
-	DataDir         string
-	MongoURI        string
-	Database        string
-	LogLevel        slog.Level
-	LogFormat       string
-	JWTKeyFile      string
+	Addr       string
+	DataDir    string
+	MongoURI   string
+	Database   string
+	LogLevel   slog.Level
+	LogFormat  string
+	JWTKeyFile string
+	// PublicURL is the address firms and staff reach the server at (https://survey.example.jp),
+	// for the links in invitations; empty = the host each request names.
+	PublicURL       string
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	RequestTimeout  time.Duration // rendering a report or workbook gets three times as long
@@ -113,6 +117,18 @@ var settings = []setting{
 	}},
 	{"jwt_key_file", "file with the JWT signing key", func(c *Config, v string) error {
 		c.JWTKeyFile = v
+		return nil
+	}},
+	{"public_url", "address firms reach the server at, for invitation links", func(c *Config, v string) error {
+		if v == "" {
+			c.PublicURL = ""
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return errors.New("must be an http(s) address such as https://survey.example.jp, without query or fragment")
+		}
+		c.PublicURL = strings.TrimRight(v, "/")
 		return nil
 	}},
 	{"max_body_bytes", "largest request body in bytes", func(c *Config, v string) error {

@@ -30,12 +30,17 @@ type AssessmentService interface {
 	Submit(ctx context.Context, id, token, lang, client string) (assessment.Outcome, error)
 	Result(ctx context.Context, id, token string) (assessment.Outcome, error)
 	Delete(ctx context.Context, id, token string) error
+	// Join starts a draft inside a chamber campaign; SetConsent records whether the firm lets
+	// the chamber see its answers.
+	Join(ctx context.Context, e assessment.Entry, lang string) (assessment.Assessment, string, error)
+	SetConsent(ctx context.Context, id, token string, consent bool) error
 	BlankChecklist(questionnaireID string) (*questionnaire.Definition, checklist.Result, error)
 }
 
 type assessments struct {
-	svc    AssessmentService
-	render *renderer
+	svc       AssessmentService
+	render    *renderer
+	campaigns CampaignService // nil when the server runs no campaigns
 }
 
 type createAssessmentRequest struct {
@@ -47,6 +52,10 @@ type createAssessmentRequest struct {
 		ID              string `json:"id"`
 		RespondentToken string `json:"respondent_token"`
 	} `json:"previous"`
+	// Invitation (a firm's invitation token) or CampaignCode (a campaign's open link) start the
+	// draft inside a chamber campaign, of the campaign's questionnaire version.
+	Invitation   string `json:"invitation"`
+	CampaignCode string `json:"campaign_code"`
 }
 
 type questionnaireRef struct {
@@ -64,6 +73,7 @@ type createAssessmentResponse struct {
 	Status          string           `json:"status"`
 	Lang            string           `json:"lang"`
 	Questionnaire   questionnaireRef `json:"questionnaire"`
+	CampaignID      string           `json:"campaign_id,omitempty"`
 }
 
 // assessmentResponse is an assessment as its respondent sees it.
@@ -78,6 +88,10 @@ type assessmentResponse struct {
 	UpdatedAt     time.Time             `json:"updated_at"`
 	SubmittedAt   *time.Time            `json:"submitted_at,omitempty"`
 	PreviousID    string                `json:"previous_id,omitempty"`
+	// CampaignID is the chamber campaign answered; Consent, whether the firm lets the chamber
+	// see its answers (only inside a campaign).
+	CampaignID string `json:"campaign_id,omitempty"`
+	Consent    *bool  `json:"consent,omitempty"`
 }
 
 type saveAnswersRequest struct {
@@ -89,6 +103,10 @@ func (h assessments) create(c *gin.Context) {
 	var req createAssessmentRequest
 	if err := bindJSON(c, &req); err != nil {
 		writeError(c, err)
+		return
+	}
+	if req.Invitation != "" || req.CampaignCode != "" {
+		h.join(c, req)
 		return
 	}
 	var bad []FieldError
@@ -131,6 +149,58 @@ func (h assessments) create(c *gin.Context) {
 		ID: a.ID, RespondentToken: token, Revision: a.Revision, Status: string(a.Status), Lang: a.Lang, PreviousID: a.PreviousID,
 		Questionnaire: questionnaireRef{ID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash},
 	})
+}
+
+// join starts a draft inside the campaign of an invitation or open link.
+func (h assessments) join(c *gin.Context, req createAssessmentRequest) {
+	if h.campaigns == nil || (req.Invitation != "" && req.CampaignCode != "") {
+		writeError(c, errInvalidLink)
+		return
+	}
+	if req.Lang != "" && req.Lang != "ja" && req.Lang != "en" {
+		writeError(c, invalidBody([]FieldError{{Path: "lang", Message: msgLang.In(language(c))}}))
+		return
+	}
+	if req.Lang == "" {
+		req.Lang = language(c)
+	}
+	e, err := h.campaigns.Entry(c.Request.Context(), req.Invitation, req.CampaignCode)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	a, token, err := h.svc.Join(c.Request.Context(), e, req.Lang)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/assessments/"+a.ID)
+	c.JSON(http.StatusCreated, createAssessmentResponse{
+		ID: a.ID, RespondentToken: token, Revision: a.Revision, Status: string(a.Status), Lang: a.Lang,
+		Questionnaire: questionnaireRef{ID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash}, CampaignID: a.Campaign,
+	})
+}
+
+type consentRequest struct {
+	Consent *bool `json:"consent"`
+}
+
+// consent records whether the firm lets its campaign's chamber see its individual answers.
+func (h assessments) consent(c *gin.Context) {
+	var req consentRequest
+	if err := bindJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	if req.Consent == nil {
+		writeError(c, invalidBody([]FieldError{{Path: "consent", Message: msgFieldRequired.In(language(c))}}))
+		return
+	}
+	if err := h.svc.SetConsent(c.Request.Context(), c.Param("id"), bearer(c), *req.Consent); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"consent": *req.Consent})
 }
 
 func (h assessments) get(c *gin.Context) {
@@ -304,6 +374,10 @@ func toAssessmentResponse(a assessment.Assessment, def *questionnaire.Definition
 	if !a.SubmittedAt.IsZero() {
 		t := a.SubmittedAt
 		r.SubmittedAt = &t
+	}
+	if a.Campaign != "" {
+		consent := a.Consent
+		r.CampaignID, r.Consent = a.Campaign, &consent
 	}
 	return r
 }

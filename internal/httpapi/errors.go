@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -106,8 +107,16 @@ func writeError(c *gin.Context, err error) {
 	if errors.As(err, &later) {
 		c.Header("Retry-After", later.seconds())
 	}
+	lang := language(c)
 	switch {
 	case errors.As(err, &ae):
+	case staffErrorOf(err, lang) != nil:
+		ae = staffErrorOf(err, lang)
+		if ae.status == http.StatusTooManyRequests {
+			var th *auth.ThrottledError
+			errors.As(err, &th)
+			c.Header("Retry-After", strconv.Itoa(int(th.RetryAfter.Seconds())))
+		}
 	case errors.As(err, &tooLarge):
 		ae = errBodyTooLarge
 	case errors.As(err, &stale):
@@ -126,8 +135,6 @@ func writeError(c *gin.Context, err error) {
 		ae = errDefinitionGone
 	case errors.Is(err, assessment.ErrNotFound):
 		ae = errNoAssessment
-	case errors.Is(err, auth.ErrNotFound):
-		ae = errNotFound
 	case errors.Is(err, assessment.ErrConflict):
 		ae = errConflict
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(c.Request.Context().Err(), context.DeadlineExceeded):
@@ -137,7 +144,6 @@ func writeError(c *gin.Context, err error) {
 		ae = errInternal
 		logger(c).Error("request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
 	}
-	lang := language(c)
 	c.AbortWithStatusJSON(ae.status, ErrorBody{Error: ErrorDetail{
 		Code: ae.code, Message: ae.msg.In(lang), Fields: ae.fields, RequestID: requestID(c), Revision: ae.revision,
 	}})

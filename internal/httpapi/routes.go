@@ -39,6 +39,13 @@ type Deps struct {
 	// three times as long.
 	RequestTimeout time.Duration
 	Draining       *Draining // set when shutdown begins; nil = never
+	// Auth and Campaigns serve chamber staff; nil runs the server without them (the staff
+	// routes are still routed, and answer 404).
+	Auth      AuthService
+	Campaigns CampaignService
+	// PublicURL is the address firms and staff reach the server at, for the links in
+	// invitations (public_url); empty = the scheme and host of each request.
+	PublicURL string
 }
 
 // New returns the router with every route of the API.
@@ -73,7 +80,7 @@ func New(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	limit := newRateLimits(d.RateLimit, d.clock())
-	a := assessments{svc: d.Assessments, render: render}
+	a := assessments{svc: d.Assessments, render: render, campaigns: d.Campaigns}
 	as := v1.Group("/assessments", noStore)
 	as.POST("", limit.create, a.create)
 	as.GET("/:id", a.get)
@@ -83,10 +90,65 @@ func New(d Deps) (*gin.Engine, error) {
 	as.GET("/:id/result", a.result)
 	as.GET("/:id/checklist.xlsx", limit.download, a.checklistXLSX)
 	as.GET("/:id/report.pdf", limit.download, a.reportPDF)
+	as.PUT("/:id/consent", limit.save, a.consent)
 	v1.GET("/checklist.xlsx", limit.download, a.blankChecklistXLSX)
+
+	staffRoutes(v1, d, limit)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)
 	r.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
 	return r, nil
+}
+
+// staffRoutes are the routes of chamber staff and platform admins: log in, accounts, and the
+// campaigns. Every route after authenticate needs an access token; the services decide by role
+// and chamber what it may see (another chamber's campaign is 404, as a missing one is).
+func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits) {
+	if d.Auth == nil || d.Campaigns == nil {
+		return
+	}
+	public := publicURL(d.PublicURL)
+	acc := accounts{svc: d.Auth, public: public}
+	cam := campaigns{svc: d.Campaigns, public: public, now: d.clock()}
+	au := v1.Group("/auth", noStore)
+	au.POST("/login", limit.create, acc.login)
+	au.POST("/refresh", acc.refresh)
+	au.POST("/logout", acc.logout)
+	au.POST("/accept", limit.create, acc.accept)
+	v1.POST("/campaign-links", noStore, limit.create, cam.landing)
+
+	st := v1.Group("", noStore, acc.authenticate)
+	st.GET("/me", acc.me)
+	st.GET("/chambers", acc.chambers)
+	st.POST("/chambers", acc.createChamber)
+	st.GET("/chambers/:chamber/users", acc.users)
+	st.POST("/chambers/:chamber/users", acc.inviteUser)
+	st.PATCH("/users/:id", acc.updateUser)
+	st.GET("/campaigns", cam.list)
+	st.POST("/campaigns", cam.create)
+	st.GET("/campaigns/:id", cam.get)
+	st.PATCH("/campaigns/:id", cam.update)
+	st.POST("/campaigns/:id/invitations", cam.invite)
+	st.GET("/campaigns/:id/invitations.csv", cam.links)
+	st.GET("/campaigns/:id/progress", cam.progress)
+	st.GET("/campaigns/:id/results", cam.results)
+	st.GET("/campaigns/:id/results.csv", limit.download, cam.resultsCSV)
+	st.GET("/campaigns/:id/results.xlsx", limit.download, cam.resultsXLSX)
+	st.GET("/campaigns/:id/responses.csv", limit.download, cam.responsesCSV)
+}
+
+// publicURL returns the server's public address: the setting, or the scheme and host the
+// request came to. Behind a proxy that ends TLS, set public_url.
+func publicURL(setting string) func(c *gin.Context) string {
+	return func(c *gin.Context) string {
+		if setting != "" {
+			return setting
+		}
+		scheme := "http"
+		if c.Request.TLS != nil {
+			scheme = "https"
+		}
+		return scheme + "://" + c.Request.Host
+	}
 }

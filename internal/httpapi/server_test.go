@@ -17,6 +17,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/esready/esready/internal/assessment"
+	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/campaign"
 	"github.com/esready/esready/internal/httpapi"
 	"github.com/esready/esready/internal/store/sqlite"
 	"github.com/esready/esready/internal/store/storetest"
@@ -32,11 +34,19 @@ const (
 var testClientKey = []byte("esready test servers' client key")
 
 type testServer struct {
-	URL    string
-	Store  *sqlite.Store
-	Router *gin.Engine
-	Log    *logBuffer
+	URL       string
+	Store     *sqlite.Store
+	Router    *gin.Engine
+	Log       *logBuffer
+	Auth      *auth.Service
+	Campaigns *campaign.Service
 }
+
+// testJWTKey and testInviteKey are the test servers' signing and invitation keys.
+var (
+	testJWTKey    = []byte("esready test servers' signing key")
+	testInviteKey = []byte("esready test servers' invite key!")
+)
 
 // startServer runs the real router on a loopback port against the embedded store in a
 // temporary directory. extra, when given, adds routes a test needs (a panicking handler, say).
@@ -52,13 +62,23 @@ func startServerWith(t testing.TB, extra func(*gin.Engine), configure func(*http
 	st := storetest.SQLite(t)
 	logBuf := &logBuffer{}
 	defs := testQuestionnaires(t)
+	accounts, err := auth.NewService(st, testJWTKey, time.Now, auth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camps, err := campaign.NewService(st, st, defs, time.Now, campaign.Options{InviteKey: testInviteKey})
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := httpapi.Deps{
+		Auth:           accounts,
+		Campaigns:      camps,
 		Log:            slog.New(slog.NewJSONHandler(logBuf, nil)),
 		DB:             st,
 		MaxBodyBytes:   testBodyLimit,
 		Questionnaires: defs,
 		Assessments: assessment.NewService(st, defs, time.Now, assessment.Options{PeerK: testPeerK, Baselines: testBaselines(t, defs),
-			Checklists: testChecklists(t, defs), ClientKey: testClientKey}),
+			Checklists: testChecklists(t, defs), ClientKey: testClientKey, CampaignOpen: camps.CampaignOpen}),
 		Web: fstest.MapFS{
 			"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 			"assets/app-1a2b.js": {Data: []byte("console.log(1)")},
@@ -77,7 +97,7 @@ func startServerWith(t testing.TB, extra func(*gin.Engine), configure func(*http
 	}
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return &testServer{URL: srv.URL, Store: st, Router: r, Log: logBuf}
+	return &testServer{URL: srv.URL, Store: st, Router: r, Log: logBuf, Auth: accounts, Campaigns: camps}
 }
 
 // scenario is one request and what must come back.

@@ -34,12 +34,8 @@ type Row struct {
 // number of groups (bands, sectors, prefectures), never on the number of submissions: it keeps
 // counts and 101-bin score histograms, not rows.
 type Aggregator struct {
-	def       *questionnaire.Definition
-	questions []*questionnaire.Question
-	columns   [][]string       // per question: the answer values counted, in order
-	colIndex  []map[string]int // per question: answer value → column
-	metrics   []string         // metricOverall, then the domains in order
-	n         int
+	layout
+	n int
 	// groups[dim] numbers each group of a dimension as it first appears.
 	groups [len(dimensions)]map[string]int
 	// counts[q][dim][group][column]; answered[q][dim][group].
@@ -49,9 +45,30 @@ type Aggregator struct {
 	scores [][len(dimensions)][]*[101]int
 }
 
+// layout is what an aggregate counts: the columns of def's choice and scale questions, and the
+// scores (overall, then each domain).
+type layout struct {
+	def       *questionnaire.Definition
+	questions []*questionnaire.Question
+	columns   [][]string       // per question: the answer values counted, in order
+	colIndex  []map[string]int // per question: answer value → column
+	metrics   []string         // metricOverall, then the domains in order
+}
+
 // NewAggregator returns an empty aggregate over def's choice and scale questions.
 func NewAggregator(def *questionnaire.Definition) *Aggregator {
-	g := &Aggregator{def: def, metrics: []string{metricOverall}}
+	g := &Aggregator{layout: newLayout(def)}
+	for d := range dimensions {
+		g.groups[d] = map[string]int{}
+	}
+	g.counts = make([][len(dimensions)][][]int, len(g.questions))
+	g.answered = make([][len(dimensions)][]int, len(g.questions))
+	g.scores = make([][len(dimensions)][]*[101]int, len(g.metrics))
+	return g
+}
+
+func newLayout(def *questionnaire.Definition) layout {
+	g := layout{def: def, metrics: []string{metricOverall}}
 	for _, q := range def.Questions() {
 		var cols []string
 		switch q.Type {
@@ -83,12 +100,6 @@ func NewAggregator(def *questionnaire.Definition) *Aggregator {
 			g.metrics = append(g.metrics, s.Domain)
 		}
 	}
-	for d := range dimensions {
-		g.groups[d] = map[string]int{}
-	}
-	g.counts = make([][len(dimensions)][][]int, len(g.questions))
-	g.answered = make([][len(dimensions)][]int, len(g.questions))
-	g.scores = make([][len(dimensions)][]*[101]int, len(g.metrics))
 	return g
 }
 
@@ -151,7 +162,7 @@ func (g *Aggregator) groupNumbers(r Row) [len(dimensions)]int {
 
 // hitColumns appends to hit the columns of question qi that the answer v counts in: one for a
 // single or scale answer, one per option for a multi answer. Values with no column are skipped.
-func (g *Aggregator) hitColumns(qi int, v any, hit []int) []int {
+func (g *layout) hitColumns(qi int, v any, hit []int) []int {
 	idx := g.colIndex[qi]
 	switch x := v.(type) {
 	case string:
@@ -176,21 +187,38 @@ func (g *Aggregator) hitColumns(qi int, v any, hit []int) []int {
 	return hit
 }
 
+// scoreBin returns the histogram bin (the score rounded to whole points) of the row's metric m,
+// false when the row has no such score.
+func (g *layout) scoreBin(r Row, m int) (int, bool) {
+	v := r.Overall
+	if metric := g.metrics[m]; metric != metricOverall {
+		s, ok := r.Domains[metric]
+		if !ok {
+			return 0, false
+		}
+		v = &s
+	}
+	if v == nil {
+		return 0, false
+	}
+	return int(math.Round(math.Max(0, math.Min(100, *v)))), true
+}
+
+// metricName is the name a score table gives metric m.
+func (g *layout) metricName(m int) string {
+	if g.metrics[m] == metricOverall {
+		return "overall"
+	}
+	return g.metrics[m]
+}
+
 // addScores adds the row's overall and domain scores to the histograms of its groups.
 func (g *Aggregator) addScores(r Row, gi [len(dimensions)]int) {
-	for m, metric := range g.metrics {
-		v := r.Overall
-		if metric != metricOverall {
-			s, ok := r.Domains[metric]
-			if !ok {
-				continue
-			}
-			v = &s
-		}
-		if v == nil {
+	for m := range g.metrics {
+		bin, ok := g.scoreBin(r, m)
+		if !ok {
 			continue
 		}
-		bin := int(math.Round(math.Max(0, math.Min(100, *v))))
 		for d, i := range gi {
 			if i < 0 {
 				continue
@@ -360,10 +388,7 @@ func (g *Aggregator) hist(m, d, num int) *[101]int {
 
 // scoreTable returns the suppressed distributions of metric m.
 func (g *Aggregator) scoreTable(m, k int) ScoreTable {
-	name := g.metrics[m]
-	if name == metricOverall {
-		name = "overall"
-	}
+	name := g.metricName(m)
 	allN := histN(g.hist(m, 0, 0))
 	allMask := suppress([][]int{{allN}}, []int{allN}, 1, k, true, nil)[0]
 	st := ScoreTable{Metric: name}
@@ -410,10 +435,21 @@ func histN(h *[101]int) int {
 
 // fill computes the summary of a histogram; histogram bands of fewer than k firms are hidden.
 func (d *Distribution) fill(h *[101]int, k int) {
+	bands := d.summarise(h)
+	if bands == nil {
+		return
+	}
+	mask := suppress([][]int{bands}, []int{histN(h)}, len(bands), k, true, nil)[0]
+	d.setHistogram(bands, mask.hidden)
+}
+
+// summarise sets n, the mean and the quartiles of a histogram and returns its counts in ten
+// bands, nil when it holds no score.
+func (d *Distribution) summarise(h *[101]int) []int {
 	n := histN(h)
 	d.N = &n
 	if n == 0 {
-		return
+		return nil
 	}
 	sum := 0
 	for v, c := range h {
@@ -435,10 +471,14 @@ func (d *Distribution) fill(h *[101]int, k int) {
 	for v, c := range h {
 		bands[min(v/10, 9)] += c
 	}
-	mask := suppress([][]int{bands}, []int{n}, len(bands), k, true, nil)[0]
-	d.Histogram = make([]*int, 10)
+	return bands
+}
+
+// setHistogram shows the bands that hidden does not hide.
+func (d *Distribution) setHistogram(bands []int, hidden []bool) {
+	d.Histogram = make([]*int, len(bands))
 	for i, c := range bands {
-		if !mask.hidden[i] {
+		if !hidden[i] {
 			d.Histogram[i] = &c
 		}
 	}

@@ -44,6 +44,11 @@ type assessmentDoc struct {
 	FirmKey         string    `bson:"firm_key"`
 	PreviousID      string    `bson:"previous_id,omitempty"`
 	Result          string    `bson:"result,omitempty"`
+	// Campaign is indexed with created_at for Responses (campaign_created); a tombstone has
+	// none, so a deleted assessment is no response.
+	Campaign   string `bson:"campaign,omitempty"`
+	Invitation string `bson:"invitation,omitempty"`
+	Consent    bool   `bson:"consent,omitempty"`
 }
 
 // submissionDoc is the compact row embedded as sub in a submitted assessment. Seq is absent
@@ -90,7 +95,7 @@ func assessmentToDoc(a assessment.Assessment) (assessmentDoc, error) {
 		ID: a.ID, QuestionnaireID: a.QuestionnaireID, Version: a.Version, Hash: a.Hash, Lang: a.Lang,
 		Status: string(a.Status), Revision: a.Revision, Answers: ans, TokenHash: a.TokenHash,
 		CreatedAt: millis(a.CreatedAt), UpdatedAt: millis(a.UpdatedAt), SubmittedAt: millis(a.SubmittedAt),
-		FirmKey: a.FirmKey, PreviousID: a.PreviousID,
+		FirmKey: a.FirmKey, PreviousID: a.PreviousID, Campaign: a.Campaign, Invitation: a.Invitation, Consent: a.Consent,
 	}
 	if a.Result != nil {
 		if d.Result, err = encodeResult(*a.Result); err != nil {
@@ -109,7 +114,7 @@ func assessmentFromDoc(d assessmentDoc) (assessment.Assessment, error) {
 		ID: d.ID, QuestionnaireID: d.QuestionnaireID, Version: d.Version, Hash: d.Hash, Lang: d.Lang,
 		Status: assessment.Status(d.Status), Revision: d.Revision, Answers: ans, TokenHash: d.TokenHash,
 		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt), SubmittedAt: utc(d.SubmittedAt),
-		FirmKey: d.FirmKey, PreviousID: d.PreviousID,
+		FirmKey: d.FirmKey, PreviousID: d.PreviousID, Campaign: d.Campaign, Invitation: d.Invitation, Consent: d.Consent,
 	}
 	if d.Result != "" {
 		var r scoring.Result
@@ -364,8 +369,9 @@ func (s *Store) AssignMissingSeqs(ctx context.Context) error {
 }
 
 // Submissions returns the compact rows of one questionnaire version with a sequence above
-// after, in ascending sequence, at most limit of them (none when limit ≤ 0). It reads the
-// submissions_seq index and the sub field only.
+// after, in ascending sequence, at most limit of them (none when limit ≤ 0), of one campaign
+// only when q.Campaign is set. It reads the submissions_seq index (campaign_submissions for a
+// campaign) and the sub field only.
 func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
 	if q.Limit <= 0 {
 		return nil, nil
@@ -374,6 +380,9 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 		{Key: "sub.questionnaire_id", Value: q.QuestionnaireID},
 		{Key: "sub.version", Value: q.Version},
 		{Key: "sub.seq", Value: bson.D{{Key: "$gt", Value: q.After}}},
+	}
+	if q.Campaign != "" {
+		filter = append(bson.D{{Key: "sub.campaign", Value: q.Campaign}}, filter...)
 	}
 	// An inclusion projection: the answers and the result never leave the server.
 	proj := bson.D{{Key: "sub", Value: 1}}
@@ -413,4 +422,19 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 		return nil, fmt.Errorf("mongodb: %s: %w", what, err)
 	}
 	return out, nil
+}
+
+// SetConsent records whether the firm of an assessment, draft or submitted, consents to its
+// chamber seeing its answers; a missing (or deleted) assessment is assessment.ErrNotFound.
+func (s *Store) SetConsent(ctx context.Context, id string, consent bool) error {
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$ne", Value: statusDeleted}}}}
+	res, err := s.db.Collection(colAssessments).UpdateOne(ctx, filter,
+		bson.D{{Key: "$set", Value: bson.D{{Key: "consent", Value: consent}}}})
+	if err != nil {
+		return fmt.Errorf("mongodb: set consent of assessment %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("mongodb: assessment %s: %w", id, assessment.ErrNotFound)
+	}
+	return nil
 }

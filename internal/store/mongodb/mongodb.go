@@ -1,8 +1,9 @@
-// Package mongodb stores assessments and accounts in MongoDB through mongo-driver v2: the
-// backend for deployments that outgrow one machine or need high availability (a replica set,
-// Atlas, a sharded cluster), where the app servers are stateless. It needs no multi-document
-// transaction, so it also runs on a standalone server and, in tests, on FerretDB v1
-// (package ferrettest). Its document types stay private: callers see the domain types only.
+// Package mongodb stores assessments, accounts and campaigns in MongoDB through mongo-driver
+// v2: the backend for deployments that outgrow one machine or need high availability (a replica
+// set, Atlas, a sharded cluster), where the app servers are stateless. It needs no
+// multi-document transaction, so it also runs on a standalone server and, in tests, on
+// FerretDB v1 (package ferrettest). Its document types stay private: callers see the domain
+// types only.
 //
 // MongoDB keeps times to the millisecond: a time stored here reads back in UTC, truncated to
 // the millisecond.
@@ -18,6 +19,7 @@ import (
 	"net/url"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -39,8 +41,8 @@ type Store struct {
 }
 
 // Open connects, checks that the server answers, creates every collection's indexes
-// (idempotently) and numbers the submissions that a crash left without a sequence
-// (AssignMissingSeqs).
+// (idempotently), renames the role of earlier builds (migrateRoles) and numbers the
+// submissions that a crash left without a sequence (AssignMissingSeqs).
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	log := opts.Logger
 	if log == nil {
@@ -55,6 +57,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{log: log, uri: redact(opts.URI), client: c, db: c.Database(opts.Database)}
 	if err := s.ensureIndexes(ctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	if err := s.migrateRoles(ctx); err != nil {
 		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
@@ -136,4 +142,43 @@ func utc(t time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// setOrUnset is an update that sets the fields of set, and those of optional that have a value;
+// it removes those of optional that have none (an empty string, a zero time, false), which are
+// the fields a document struct leaves out (omitempty). A unique index over an optional field
+// (campaigns' code) counts only the documents that have it.
+func setOrUnset(set, optional bson.D) bson.D {
+	var unset bson.D
+	for _, f := range optional {
+		switch v := f.Value.(type) {
+		case string:
+			if v == "" {
+				unset = append(unset, bson.E{Key: f.Key, Value: ""})
+				continue
+			}
+		case time.Time:
+			if v.IsZero() {
+				unset = append(unset, bson.E{Key: f.Key, Value: ""})
+				continue
+			}
+		case bool:
+			if !v {
+				unset = append(unset, bson.E{Key: f.Key, Value: ""})
+				continue
+			}
+		}
+		set = append(set, f)
+	}
+	update := bson.D{{Key: "$set", Value: set}}
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
+	}
+	return update
+}
+
+// isDuplicate reports a server error code of a duplicate key (mongo.IsDuplicateKeyError's
+// codes), for the write errors of one document of a bulk write.
+func isDuplicate(code int) bool {
+	return code == 11000 || code == 11001 || code == 12582
 }

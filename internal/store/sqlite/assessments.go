@@ -17,11 +17,13 @@ import (
 // statement of the package (every const named sql…) and fails on a scan of a growing table.
 const (
 	sqlInsertAssessment = `INSERT INTO assessments (id, questionnaire_id, version, hash, lang, status, revision,
-		answers, token_hash, firm_key, previous_id, created_at, updated_at, submitted_at, result)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		answers, token_hash, firm_key, previous_id, created_at, updated_at, submitted_at, result, campaign, invitation,
+		consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlAssessmentByID = `SELECT id, questionnaire_id, version, hash, lang, status, revision, answers, token_hash,
-		firm_key, previous_id, created_at, updated_at, submitted_at, result FROM assessments WHERE id = ?`
-	sqlSaveDraft = `UPDATE assessments SET answers = ?, revision = revision + 1, updated_at = ?
+		firm_key, previous_id, created_at, updated_at, submitted_at, result, campaign, invitation, consent
+		FROM assessments WHERE id = ?`
+	sqlSetConsent = `UPDATE assessments SET consent = ? WHERE id = ?`
+	sqlSaveDraft  = `UPDATE assessments SET answers = ?, revision = revision + 1, updated_at = ?
 		WHERE id = ? AND status = 'draft' AND revision = ?`
 	sqlMarkSubmitted = `UPDATE assessments SET status = 'submitted', submitted_at = ?, updated_at = ?, result = ?
 		WHERE id = ? AND status = 'draft' AND revision = ?`
@@ -32,6 +34,11 @@ const (
 	sqlSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture, submitted_at,
 		client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
+	// The same rows, of one campaign only (submissions_by_campaign); the parameters come in the
+	// same order, campaign last.
+	sqlCampaignSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture,
+		submitted_at, client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
+		WHERE questionnaire_id = ? AND version = ? AND seq > ? AND campaign = ? ORDER BY seq LIMIT ?`
 	sqlDeleteAssessment = `DELETE FROM assessments WHERE id = ?`
 	sqlSubmissionOf     = `SELECT questionnaire_id, version, seq, firm_key, campaign, submitted_at FROM submissions
 		WHERE assessment_id = ?`
@@ -46,8 +53,13 @@ const (
 // The statements each handle prepares at start-up.
 var (
 	writeStatements = []string{sqlInsertAssessment, sqlSaveDraft, sqlMarkSubmitted, sqlNextSeq, sqlInsertSubmission,
-		sqlDeleteAssessment, sqlSubmissionOf, sqlTombstone, sqlDeleteDrafts, sqlInsertUser}
-	readStatements = []string{sqlAssessmentByID, sqlSubmissionsAfter, sqlUserByEmail, sqlUserByID}
+		sqlDeleteAssessment, sqlSubmissionOf, sqlTombstone, sqlDeleteDrafts, sqlSetConsent,
+		sqlInsertUser, sqlUpdateUser, sqlInsertChamber,
+		sqlInsertToken, sqlTokenByHash, sqlRotateToken, sqlRevokeTokenFamily, sqlRevokeUserTokens,
+		sqlInsertCampaign, sqlUpdateCampaign, sqlInsertInvitation, sqlMarkInvitationSent}
+	readStatements = []string{sqlAssessmentByID, sqlSubmissionsAfter, sqlCampaignSubmissionsAfter,
+		sqlUserByEmail, sqlUserByID, sqlUserByInvite, sqlUsersOfChamber, sqlChamberByID, sqlChambers,
+		sqlCampaignByID, sqlCampaignByCode, sqlCampaignsOfChamber, sqlInvitationsOf, sqlInvitationByToken, sqlResponses}
 )
 
 // CreateAssessment stores a new assessment; an existing id is assessment.ErrConflict.
@@ -65,7 +77,7 @@ func (s *Store) CreateAssessment(ctx context.Context, a assessment.Assessment) e
 	err = s.w.exec(ctx, func(tx wtx) error {
 		_, err := tx.Exec(sqlInsertAssessment, a.ID, a.QuestionnaireID, a.Version, a.Hash, a.Lang, string(a.Status),
 			a.Revision, ans, a.TokenHash, a.FirmKey, a.PreviousID, unixNano(a.CreatedAt), unixNano(a.UpdatedAt),
-			nullTime(a.SubmittedAt), res)
+			nullTime(a.SubmittedAt), res, a.Campaign, a.Invitation, a.Consent)
 		return err
 	})
 	if isUnique(err) {
@@ -84,7 +96,8 @@ func (s *Store) Assessment(ctx context.Context, id string) (assessment.Assessmen
 		res              sql.NullString
 	)
 	err := s.queryRow(ctx, sqlAssessmentByID, id).Scan(&a.ID, &a.QuestionnaireID, &a.Version, &a.Hash,
-		&a.Lang, &status, &a.Revision, &ans, &a.TokenHash, &a.FirmKey, &a.PreviousID, &created, &updated, &submitted, &res)
+		&a.Lang, &status, &a.Revision, &ans, &a.TokenHash, &a.FirmKey, &a.PreviousID, &created, &updated, &submitted, &res,
+		&a.Campaign, &a.Invitation, &a.Consent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return assessment.Assessment{}, fmt.Errorf("store: assessment %s: %w", id, assessment.ErrNotFound)
 	}
@@ -161,9 +174,14 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 	return seq, nil
 }
 
-// Submissions returns the compact rows of a questionnaire version after a sequence number.
+// Submissions returns the compact rows of a questionnaire version after a sequence number, of
+// one campaign only when q.Campaign is set.
 func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
-	rows, err := s.query(ctx, sqlSubmissionsAfter, q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit)
+	query, args := sqlSubmissionsAfter, []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit}
+	if q.Campaign != "" {
+		query, args = sqlCampaignSubmissionsAfter, []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Campaign, q.Limit}
+	}
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: submissions: %w", err)
 	}
@@ -250,4 +268,16 @@ func (s *Store) DeleteDrafts(ctx context.Context, before time.Time, limit int) (
 		return err
 	})
 	return int(n), wrap(err, "store: delete expired drafts")
+}
+
+// SetConsent records whether the firm of an assessment, draft or submitted, consents to its
+// chamber seeing its answers; a missing assessment is assessment.ErrNotFound.
+func (s *Store) SetConsent(ctx context.Context, id string, consent bool) error {
+	err := s.w.exec(ctx, func(tx wtx) error {
+		return expectOne(tx.Exec(sqlSetConsent, consent, id))
+	})
+	if errors.Is(err, errNoRow) {
+		return fmt.Errorf("store: assessment %s: %w", id, assessment.ErrNotFound)
+	}
+	return wrap(err, "store: set consent")
 }

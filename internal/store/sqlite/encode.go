@@ -82,6 +82,14 @@ func nullTime(t time.Time) any {
 	return t.UnixNano()
 }
 
+// fromNull reads a time that may be NULL, the zero time.
+func fromNull(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromNano(n.Int64)
+}
+
 // newID returns a random identifier: 16 bytes, hex-encoded.
 func newID() string {
 	var b [16]byte

@@ -102,6 +102,77 @@ var migrations = []migration{
 	{3, "submission client hashes", []string{
 		`ALTER TABLE submissions ADD COLUMN client TEXT NOT NULL DEFAULT ''`,
 	}},
+	// Chambers, their staff's invitations and roles, refresh tokens, campaigns with their
+	// invitations, and the campaign, invitation and consent of an assessment. The chamber role
+	// of earlier builds becomes chamber_admin. Partial indexes (WHERE … != '') leave out the
+	// rows without a value, which are most of them; their queries repeat the condition so that
+	// the planner may use them.
+	{4, "chambers, refresh tokens, campaigns, invitations, consent", []string{
+		`CREATE TABLE chambers (
+			id         TEXT PRIMARY KEY,
+			name       TEXT NOT NULL,
+			name_en    TEXT NOT NULL,
+			created_at INTEGER NOT NULL
+		)`,
+		`ALTER TABLE users ADD COLUMN invite_hash TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN invite_expires INTEGER`,
+		`ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0`,
+		`UPDATE users SET role = 'chamber_admin' WHERE role = 'chamber'`,
+		`CREATE INDEX users_by_chamber ON users (chamber_id, email)`,
+		`CREATE INDEX users_by_invite ON users (invite_hash) WHERE invite_hash != ''`,
+		// hash is the primary key: a token's lookup and its uniqueness.
+		`CREATE TABLE refresh_tokens (
+			hash       TEXT PRIMARY KEY,
+			family     TEXT NOT NULL,
+			user_id    TEXT NOT NULL,
+			issued_at  INTEGER NOT NULL,
+			expires_at INTEGER NOT NULL,
+			rotated_at INTEGER,
+			revoked    INTEGER NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family)`,
+		`CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id)`,
+		`CREATE TABLE campaigns (
+			id               TEXT PRIMARY KEY,
+			chamber_id       TEXT NOT NULL,
+			questionnaire_id TEXT NOT NULL,
+			version          INTEGER NOT NULL,
+			title_ja         TEXT NOT NULL,
+			title_en         TEXT NOT NULL,
+			opens            INTEGER,
+			closes           INTEGER,
+			k                INTEGER NOT NULL,
+			code             TEXT NOT NULL,
+			created_by       TEXT NOT NULL,
+			created_at       INTEGER NOT NULL
+		)`,
+		`CREATE INDEX campaigns_by_chamber ON campaigns (chamber_id, created_at DESC, id)`,
+		`CREATE UNIQUE INDEX campaigns_by_code ON campaigns (code) WHERE code != ''`,
+		// seq (the rowid, which VACUUM keeps when it is a column) is the order of insertion,
+		// which orders the invitations of one call.
+		`CREATE TABLE invitations (
+			seq         INTEGER PRIMARY KEY,
+			id          TEXT NOT NULL UNIQUE,
+			campaign_id TEXT NOT NULL,
+			token_hash  TEXT NOT NULL,
+			firm        TEXT NOT NULL,
+			email       TEXT NOT NULL,
+			size_band   TEXT NOT NULL,
+			sector      TEXT NOT NULL,
+			prefecture  TEXT NOT NULL,
+			key         TEXT NOT NULL,
+			created_at  INTEGER NOT NULL,
+			sent_at     INTEGER
+		)`,
+		`CREATE UNIQUE INDEX invitations_by_key ON invitations (campaign_id, key)`,
+		`CREATE INDEX invitations_by_campaign ON invitations (campaign_id, created_at)`,
+		`CREATE INDEX invitations_by_token ON invitations (token_hash)`,
+		`ALTER TABLE assessments ADD COLUMN campaign TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE assessments ADD COLUMN invitation TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE assessments ADD COLUMN consent INTEGER NOT NULL DEFAULT 0`,
+		`CREATE INDEX assessments_by_campaign ON assessments (campaign, created_at, id) WHERE campaign != ''`,
+		`CREATE INDEX submissions_by_campaign ON submissions (campaign, questionnaire_id, version, seq)`,
+	}},
 }
 
 // migrate brings the database up to the newest version in ms, one transaction per migration, and

@@ -16,6 +16,7 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/campaign"
 	"github.com/esready/esready/internal/questionnaire"
 )
 
@@ -35,12 +36,12 @@ func TestMigrationsAreNumberedInOrder(t *testing.T) {
 var fixtures = map[int]func(t *testing.T, db *sql.DB){
 	0: func(*testing.T, *sql.DB) {}, // an empty database
 	1: func(t *testing.T, db *sql.DB) {
-		fixtureV1Assessments(t, db)
+		fixtureV1Assessments(t, db, "chamber")
 		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
 			55.5, '{"governance":55.5}', '{"q":"𠮷"}')`)
 	},
 	2: func(t *testing.T, db *sql.DB) {
-		fixtureV1Assessments(t, db)
+		fixtureV1Assessments(t, db, "chamber")
 		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
 			55.5, '{"governance":55.5}', '{"q":"𠮷"}', NULL)`)
 		// The tombstone of a deleted assessment whose row had sequence 2.
@@ -48,25 +49,60 @@ var fixtures = map[int]func(t *testing.T, db *sql.DB){
 			NULL, '{}', '{}', 2)`)
 	},
 	3: func(t *testing.T, db *sql.DB) {
-		fixtureV1Assessments(t, db)
-		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
-			55.5, '{"governance":55.5}', '{"q":"𠮷"}', NULL, '')`)
-		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
-			NULL, '{}', '{}', 2, '')`)
-		// A submission of another firm, from a client recorded by its hash.
-		mustExec(t, db, `INSERT INTO assessments VALUES ('a3', 'esr', 1, 'h', 'ja', 'submitted', 1, '{}', 't3', 'a3', '', 1, 5, 5, '{}')`)
-		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 4, 'a3', 'a3', '', 'sme', 'retail', 'aichi', 5,
-			70, '{}', '{}', NULL, '0123456789abcdef0123456789abcdef')`)
+		fixtureV1Assessments(t, db, "chamber")
+		fixtureV3Submissions(t, db)
+	},
+	4: func(t *testing.T, db *sql.DB) {
+		fixtureV1Assessments(t, db, "chamber_admin")
+		fixtureV3Submissions(t, db)
+		fixtureV4(t, db)
 	},
 }
 
 // fixtureV1Assessments writes a user, a draft and a submitted assessment as schema version 1
-// stores them (version 2 did not change these tables).
-func fixtureV1Assessments(t *testing.T, db *sql.DB) {
+// stores them (versions 2 and 3 did not change these tables; the columns of version 4 have
+// defaults). A user of version 4 has role chamber_admin where an earlier one had chamber.
+func fixtureV1Assessments(t *testing.T, db *sql.DB, role string) {
 	t.Helper()
-	mustExec(t, db, `INSERT INTO users VALUES ('u1', 'a@example.jp', '𠮷田', 'chamber', 'tokyo', 'h', 1)`)
-	mustExec(t, db, `INSERT INTO assessments VALUES ('a1', 'esr', 1, 'h', 'ja', 'draft', 2, '{"q":"𠮷"}', 't', 'a1', '', 1, 2, NULL, NULL)`)
-	mustExec(t, db, `INSERT INTO assessments VALUES ('a2', 'esr', 1, 'h', 'ja', 'submitted', 1, '{"q":"𠮷"}', 't2', 'a2', '', 1, 3, 3, '{}')`)
+	mustExec(t, db, `INSERT INTO users (id, email, name, role, chamber_id, password_hash, created_at)
+		VALUES ('u1', 'a@example.jp', '𠮷田', '`+role+`', 'tokyo', 'h', 1)`)
+	mustExec(t, db, `INSERT INTO assessments (id, questionnaire_id, version, hash, lang, status, revision, answers,
+		token_hash, firm_key, previous_id, created_at, updated_at, submitted_at, result)
+		VALUES ('a1', 'esr', 1, 'h', 'ja', 'draft', 2, '{"q":"𠮷"}', 't', 'a1', '', 1, 2, NULL, NULL)`)
+	mustExec(t, db, `INSERT INTO assessments (id, questionnaire_id, version, hash, lang, status, revision, answers,
+		token_hash, firm_key, previous_id, created_at, updated_at, submitted_at, result)
+		VALUES ('a2', 'esr', 1, 'h', 'ja', 'submitted', 1, '{"q":"𠮷"}', 't2', 'a2', '', 1, 3, 3, '{}')`)
+}
+
+// fixtureV3Submissions writes the submission rows of version 3 (version 4 only adds an index).
+func fixtureV3Submissions(t *testing.T, db *sql.DB) {
+	t.Helper()
+	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
+		55.5, '{"governance":55.5}', '{"q":"𠮷"}', NULL, '')`)
+	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
+		NULL, '{}', '{}', 2, '')`)
+	// A submission of another firm, from a client recorded by its hash.
+	mustExec(t, db, `INSERT INTO assessments (id, questionnaire_id, version, hash, lang, status, revision, answers,
+		token_hash, firm_key, previous_id, created_at, updated_at, submitted_at, result)
+		VALUES ('a3', 'esr', 1, 'h', 'ja', 'submitted', 1, '{}', 't3', 'a3', '', 1, 5, 5, '{}')`)
+	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 4, 'a3', 'a3', '', 'sme', 'retail', 'aichi', 5,
+		70, '{}', '{}', NULL, '0123456789abcdef0123456789abcdef')`)
+}
+
+// fixtureV4 writes a chamber, an invited analyst, a refresh token, a campaign with an
+// invitation, and a consenting submission of version 2 of the questionnaire answered through it.
+func fixtureV4(t *testing.T, db *sql.DB) {
+	t.Helper()
+	mustExec(t, db, `INSERT INTO chambers VALUES ('tokyo', '東京商工会議所', 'Tokyo CCI', 1)`)
+	mustExec(t, db, `INSERT INTO users VALUES ('u2', 'b@example.jp', 'B', 'analyst', 'tokyo', '', 2, 'ih', 9, 1)`)
+	mustExec(t, db, `INSERT INTO refresh_tokens VALUES ('rh', 'fam', 'u1', 10, 20, NULL, 0)`)
+	mustExec(t, db, `INSERT INTO campaigns VALUES ('c1', 'tokyo', 'esr', 2, '調査', 'Survey', 30, 40, 5, 'OPEN', 'u1', 6)`)
+	mustExec(t, db, `INSERT INTO invitations VALUES (1, 'i1', 'c1', 'toh', '𠮷野家', 'f@example.jp', 'sme', 'retail',
+		'13', 'f@example.jp|𠮷野家', 7, NULL)`)
+	mustExec(t, db, `INSERT INTO assessments VALUES ('a4', 'esr', 2, 'h', 'ja', 'submitted', 1, '{}', 't4', 'a4', '',
+		8, 9, 9, '{}', 'c1', 'i1', 1)`)
+	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 2, 1, 'a4', 'a4', 'c1', 'large', 'retail', '13', 9,
+		70, '{}', '{}', NULL, '')`)
 }
 
 func mustExec(t *testing.T, db *sql.DB, stmt string) {
@@ -113,6 +149,9 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			if from >= 3 {
 				checkFixturesV3(t, s)
 			}
+			if from >= 4 {
+				checkFixturesV4(t, s)
+			}
 			if from >= 1 {
 				checkDeletesAfterMigration(t, s)
 			}
@@ -148,8 +187,14 @@ func checkFixturesV1(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
 	u, err := s.UserByEmail(ctx, "A@example.jp")
-	if err != nil || u.Name != "𠮷田" || u.Role != auth.RoleChamber {
-		t.Errorf("user of version 1: %+v, %v", u, err)
+	wantUser := auth.User{ID: "u1", Email: "a@example.jp", Name: "𠮷田", Role: auth.RoleChamberAdmin, ChamberID: "tokyo",
+		PasswordHash: "h", CreatedAt: time.Unix(0, 1).UTC()}
+	if d := cmp.Diff(wantUser, u); err != nil || d != "" {
+		t.Errorf("user of version 1 (-want +got), %v:\n%s", err, d)
+	}
+	staff, err := s.UsersOfChamber(ctx, "tokyo")
+	if err != nil || len(staff) == 0 || staff[0].ID != "u1" {
+		t.Errorf("UsersOfChamber(tokyo) = %+v, %v; want u1 first", staff, err)
 	}
 	a, err := s.Assessment(ctx, "a1")
 	if err != nil {
@@ -195,6 +240,42 @@ func checkFixturesV3(t *testing.T, s *Store) {
 	}
 	if rows[0].Client != "" || rows[1].Client != "" {
 		t.Errorf("rows without a client read back with one: %q %q", rows[0].Client, rows[1].Client)
+	}
+}
+
+// checkFixturesV4 checks that the rows of version 4 read back through the store.
+func checkFixturesV4(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	ns := func(n int64) time.Time { return time.Unix(0, n).UTC() }
+	check := func(what string, want, got any, err error) {
+		t.Helper()
+		if d := cmp.Diff(want, got); err != nil || d != "" {
+			t.Errorf("%s of version 4 (-want +got), %v:\n%s", what, err, d)
+		}
+	}
+	c, err := s.Chamber(ctx, "tokyo")
+	check("chamber", auth.Chamber{ID: "tokyo", Name: "東京商工会議所", NameEN: "Tokyo CCI", CreatedAt: ns(1)}, c, err)
+	u, err := s.UserByInvite(ctx, "ih")
+	check("invited user", auth.User{ID: "u2", Email: "b@example.jp", Name: "B", Role: auth.RoleAnalyst, ChamberID: "tokyo",
+		CreatedAt: ns(2), InviteHash: "ih", InviteExpires: ns(9), Disabled: true}, u, err)
+	old, err := s.RotateRefreshToken(ctx, "rh", auth.RefreshToken{Hash: "rh2", IssuedAt: ns(15), ExpiresAt: ns(25)}, ns(15))
+	check("refresh token", auth.RefreshToken{Hash: "rh", Family: "fam", UserID: "u1", IssuedAt: ns(10), ExpiresAt: ns(20),
+		RotatedAt: ns(15)}, old, err)
+	cmpn, err := s.CampaignByCode(ctx, "OPEN")
+	check("campaign", campaign.Campaign{ID: "c1", ChamberID: "tokyo", QuestionnaireID: "esr", Version: 2, TitleJA: "調査",
+		TitleEN: "Survey", Opens: ns(30), Closes: ns(40), K: 5, Code: "OPEN", CreatedBy: "u1", CreatedAt: ns(6)}, cmpn, err)
+	inv, err := s.InvitationByToken(ctx, "toh")
+	check("invitation", campaign.Invitation{ID: "i1", CampaignID: "c1", TokenHash: "toh", Firm: "𠮷野家", Email: "f@example.jp",
+		SizeBand: "sme", Sector: "retail", Prefecture: "13", Key: "f@example.jp|𠮷野家", CreatedAt: ns(7)}, inv, err)
+	a, err := s.Assessment(ctx, "a4")
+	check("campaign assessment", [3]any{"c1", "i1", true}, [3]any{a.Campaign, a.Invitation, a.Consent}, err)
+	rs, err := s.Responses(ctx, "c1")
+	check("responses", []campaign.Response{{AssessmentID: "a4", Invitation: "i1", Status: assessment.StatusSubmitted,
+		Consent: true, CreatedAt: ns(8), SubmittedAt: ns(9), SizeBand: "large", Sector: "retail"}}, rs, err)
+	rows, err := s.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 2, Limit: 10, Campaign: "c1"})
+	if err != nil || len(rows) != 1 || rows[0].AssessmentID != "a4" {
+		t.Errorf("Submissions of campaign c1 = %+v, %v; want a4's row", rows, err)
 	}
 }
 

@@ -19,7 +19,7 @@ func TestGroupIsolatesFailures(t *testing.T) {
 	s := openTest(t)
 	insert := func(id string) func(wtx) error {
 		return func(tx wtx) error {
-			_, err := tx.Exec(sqlInsertUser, id, id+"@example.jp", "", "chamber", "", "", 0)
+			_, err := tx.Exec(sqlInsertUser, id, id+"@example.jp", "", "analyst", "", "", 0, "", nil, false)
 			return err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/campaign"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -29,6 +30,7 @@ import (
 type Store interface {
 	assessment.Storer
 	auth.Storer
+	campaign.Storer
 	Ping(ctx context.Context) error
 }
 
@@ -66,6 +68,23 @@ var Cases = []Case{
 	{"Users", testUsers},
 	{"UserEmailTaken", testUserEmailTaken},
 	{"UserMissing", testUserMissing},
+	{"Chambers", testChambers},
+	{"UsersOfChamber", testUsersOfChamber},
+	{"UpdateUser", testUpdateUser},
+	{"UserByInvite", testUserByInvite},
+	{"RefreshRotation", testRefreshRotation},
+	{"RefreshExpired", testRefreshExpired},
+	{"RefreshRevocation", testRefreshRevocation},
+	{"ConcurrentRotation", testConcurrentRotation},
+	{"Campaigns", testCampaigns},
+	{"CampaignConflict", testCampaignConflict},
+	{"UpdateCampaign", testUpdateCampaign},
+	{"AddInvitations", testAddInvitations},
+	{"InvitationByToken", testInvitationByToken},
+	{"MarkInvitationsSent", testMarkInvitationsSent},
+	{"Responses", testResponses},
+	{"SetConsent", testSetConsent},
+	{"CampaignSubmissions", testCampaignSubmissions},
 	{"ManySubmissions", testManySubmissions},
 }
 
@@ -214,11 +233,17 @@ func submit(t *testing.T, s Store, a assessment.Assessment, r scoring.Result, wh
 	return sub
 }
 
-// submissions reads rows with their choices, and checks that the same query without choices
-// returns the same rows, choices left out.
+// submissions reads the rows of a questionnaire version after a sequence, as query does.
 func submissions(t *testing.T, s Store, qid string, version int, after int64, limit int) []assessment.Submission {
 	t.Helper()
-	q := assessment.SubmissionQuery{QuestionnaireID: qid, Version: version, After: after, Limit: limit, Choices: true}
+	return query(t, s, assessment.SubmissionQuery{QuestionnaireID: qid, Version: version, After: after, Limit: limit})
+}
+
+// query reads the rows q selects with their choices, and checks that the same query without
+// choices returns the same rows, choices left out.
+func query(t *testing.T, s Store, q assessment.SubmissionQuery) []assessment.Submission {
+	t.Helper()
+	q.Choices = true
 	rows, err := s.Submissions(context.Background(), q)
 	if err != nil {
 		t.Fatalf("Submissions(%+v): %v", q, err)
@@ -260,6 +285,7 @@ func testAssessmentRoundTrip(t *testing.T, s Store) {
 	full.FirmKey = "firm-0001"
 	full.PreviousID = "earlier"
 	full.Result = ptr(result(57.25))
+	full.Campaign, full.Invitation, full.Consent = "nagoya-2026", "inv-0001", true
 
 	empty := draft("empty", 2)
 	empty.Answers = questionnaire.Answers{}
@@ -655,10 +681,13 @@ func testUsers(t *testing.T, s Store) {
 		name string
 		in   auth.User
 	}{
-		{"chamber analyst", auth.User{Email: "  Analyst@Chamber.Example.JP ", Name: "山田 花子 𠮷", Role: auth.RoleChamber,
+		{"chamber analyst", auth.User{Email: "  Analyst@Chamber.Example.JP ", Name: "山田 花子 𠮷", Role: auth.RoleAnalyst,
 			ChamberID: "tokyo", PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA", CreatedAt: at(time.Hour)}},
 		{"admin with its own id", auth.User{ID: "admin-1", Email: "root@example.jp", Name: "Admin", Role: auth.RoleAdmin,
 			PasswordHash: "$2a$12$abc", CreatedAt: at(2 * time.Hour)}},
+		{"invited chamber admin, disabled", auth.User{Email: "new@chamber.example.jp", Name: "New", Role: auth.RoleChamberAdmin,
+			ChamberID: "osaka", CreatedAt: at(3 * time.Hour), InviteHash: "9f86d081884c7d659a2feaa0c55ad015",
+			InviteExpires: at(75 * time.Hour), Disabled: true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			created, err := s.CreateUser(ctx, c.in)
@@ -705,7 +734,7 @@ func testUserEmailTaken(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	for _, email := range []string{"a@example.jp", " A@EXAMPLE.jp", "a@Example.JP\t"} {
-		_, err := s.CreateUser(ctx, auth.User{Email: email, Role: auth.RoleChamber, ChamberID: "osaka", CreatedAt: at(time.Hour)})
+		_, err := s.CreateUser(ctx, auth.User{Email: email, Role: auth.RoleChamberAdmin, ChamberID: "osaka", CreatedAt: at(time.Hour)})
 		if !errors.Is(err, auth.ErrEmailTaken) {
 			t.Errorf("CreateUser(%q) = %v, want ErrEmailTaken", email, err)
 		}

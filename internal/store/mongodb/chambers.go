@@ -1,0 +1,73 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/esready/esready/internal/auth"
+)
+
+const colChambers = "chambers"
+
+type chamberDoc struct {
+	ID        string    `bson:"_id"`
+	Name      string    `bson:"name"`
+	NameEN    string    `bson:"name_en"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+func chamberToDoc(c auth.Chamber) chamberDoc {
+	return chamberDoc{ID: c.ID, Name: c.Name, NameEN: c.NameEN, CreatedAt: millis(c.CreatedAt)}
+}
+
+func chamberFromDoc(d chamberDoc) auth.Chamber {
+	return auth.Chamber{ID: d.ID, Name: d.Name, NameEN: d.NameEN, CreatedAt: utc(d.CreatedAt)}
+}
+
+// CreateChamber stores a new chamber; an id in use is auth.ErrConflict.
+func (s *Store) CreateChamber(ctx context.Context, c auth.Chamber) error {
+	_, err := s.db.Collection(colChambers).InsertOne(ctx, chamberToDoc(c))
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("mongodb: create chamber %s: %w", c.ID, auth.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("mongodb: create chamber %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Chamber returns one chamber; a missing one is auth.ErrNotFound.
+func (s *Store) Chamber(ctx context.Context, id string) (auth.Chamber, error) {
+	var d chamberDoc
+	err := s.db.Collection(colChambers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return auth.Chamber{}, fmt.Errorf("mongodb: chamber %s: %w", id, auth.ErrNotFound)
+	}
+	if err != nil {
+		return auth.Chamber{}, fmt.Errorf("mongodb: find chamber %s: %w", id, err)
+	}
+	return chamberFromDoc(d), nil
+}
+
+// Chambers returns every chamber by id.
+func (s *Store) Chambers(ctx context.Context) ([]auth.Chamber, error) {
+	cur, err := s.db.Collection(colChambers).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("mongodb: chambers: %w", err)
+	}
+	var docs []chamberDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongodb: chambers: %w", err)
+	}
+	var out []auth.Chamber
+	for _, d := range docs {
+		out = append(out, chamberFromDoc(d))
+	}
+	return out, nil
+}
