@@ -35,7 +35,7 @@ const (
 		client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
 	// The same rows, of one campaign only (submissions_by_campaign); the parameters come in the
-	// same order, campaign last.
+	// same order, with the campaign before the limit.
 	sqlCampaignSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture,
 		submitted_at, client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? AND campaign = ? ORDER BY seq LIMIT ?`
@@ -179,7 +179,8 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
 	query, args := sqlSubmissionsAfter, []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit}
 	if q.Campaign != "" {
-		query, args = sqlCampaignSubmissionsAfter, []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Campaign, q.Limit}
+		query = sqlCampaignSubmissionsAfter
+		args = []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Campaign, q.Limit}
 	}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
