@@ -10,7 +10,6 @@ import (
 	"github.com/esready/esready/internal/campaign"
 )
 
-
 // resultsCSV is one table of the aggregate (?table=answers, the default, or scores) as CSV
 // for Excel in Japan: UTF-8 with a byte-order mark. Suppressed cells read as such.
 func (h campaigns) resultsCSV(c *gin.Context) {
