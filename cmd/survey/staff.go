@@ -31,7 +31,16 @@ func staffServices(cfg config.Config, st store.Store, defs *questionnaire.Regist
 	if err != nil {
 		return nil, nil, err
 	}
-	camps, err := campaign.NewService(st, st, defs, time.Now, campaign.Options{InviteKey: inviteKey})
+	opts := campaign.Options{InviteKey: inviteKey}
+	if cfg.SMTP.Host != "" {
+		m := cfg.SMTP
+		mailer, err := campaign.NewMailer(campaign.SMTPConfig{Host: m.Host, Port: m.Port, Username: m.Username, Password: m.Password, From: m.From, TLS: m.TLS})
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Sender = mailer
+	}
+	camps, err := campaign.NewService(st, st, defs, time.Now, opts)
 	if err != nil {
 		return nil, nil, err
 	}

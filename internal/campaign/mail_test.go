@@ -17,145 +17,23 @@ import (
 	"net"
 	netmail "net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/esready/esready/internal/campaign/mailtest"
 	"github.com/esready/esready/internal/report"
 )
 
-// mailServer is an SMTP server inside the test: it asks for a password, refuses one recipient,
-// records what it accepts, and can drop the connection after a message or hold one.
-type mailServer struct {
-	port       int
-	refuse     string        // the recipient RCPT refuses
-	dropAfter  int           // close a connection after it delivered this many messages (0: never)
-	hold       chan struct{} // if not nil, DATA waits until it is closed…
-	holding    chan struct{} // …after closing this one
-	tls        *tls.Config   // if not nil, the server offers STARTTLS and AUTH only over TLS…
-	implicit   bool          // …or speaks TLS from the start
-	mu         sync.Mutex
-	received   []delivered
-	connection int
-}
-
-type delivered struct {
-	from string
-	to   []string
-	data []byte
-}
-
-func startMailServer(t *testing.T, configure func(*mailServer)) *mailServer {
-	t.Helper()
-	ms := &mailServer{refuse: "rejected@example.jp"}
-	if configure != nil {
-		configure(ms)
-	}
-	srv := smtp.NewServer(ms)
-	srv.Domain, srv.AllowInsecureAuth, srv.TLSConfig = "localhost", ms.tls == nil, ms.tls
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms.port = l.Addr().(*net.TCPAddr).Port
-	if ms.implicit {
-		l = tls.NewListener(l, ms.tls)
-	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	if ms.hold != nil {
-		t.Cleanup(func() { close(ms.hold) }) // runs first: frees a held DATA so the server can close
-	}
-	return ms
-}
-
-func (ms *mailServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	ms.mu.Lock()
-	ms.connection++
-	ms.mu.Unlock()
-	return &mailSession{server: ms, conn: c}, nil
-}
-
-func (ms *mailServer) messages() []delivered {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	return append([]delivered(nil), ms.received...)
-}
-
-type mailSession struct {
-	server    *mailServer
-	conn      *smtp.Conn
-	authed    bool
-	current   delivered
-	delivered int
-}
-
-func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *mailSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "chamber" || pass != "s3cret" {
-			return smtp.ErrAuthFailed
-		}
-		s.authed = true
-		return nil
-	}), nil
-}
-
-func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
-	if !s.authed {
-		return smtp.ErrAuthRequired
-	}
-	s.current = delivered{from: from}
-	return nil
-}
-
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if to == s.server.refuse {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
-	}
-	s.current.to = append(s.current.to, to)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	if s.server.hold != nil {
-		close(s.server.holding)
-		<-s.server.hold
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.current.data = b
-	s.server.mu.Lock()
-	s.server.received = append(s.server.received, s.current)
-	s.server.mu.Unlock()
-	s.delivered++
-	return nil
-}
-
-// Reset runs after each DATA, once the reply is written: the place to drop the connection.
-func (s *mailSession) Reset() {
-	if s.server.dropAfter > 0 && s.delivered == s.server.dropAfter {
-		_ = s.conn.Conn().Close()
-	}
-}
-
-func (s *mailSession) Logout() error { return nil }
-
-func testMailer(t *testing.T, ms *mailServer) *Mailer {
+func testMailer(t *testing.T, ms *mailtest.Server) *Mailer {
 	t.Helper()
 	return testMailerTLS(t, ms, "none", nil)
 }
 
-func testMailerTLS(t *testing.T, ms *mailServer, mode string, roots *x509.CertPool) *Mailer {
+func testMailerTLS(t *testing.T, ms *mailtest.Server, mode string, roots *x509.CertPool) *Mailer {
 	t.Helper()
-	m, err := NewMailer(SMTPConfig{Host: "127.0.0.1", Port: ms.port, TLS: mode,
+	m, err := NewMailer(SMTPConfig{Host: "127.0.0.1", Port: ms.Port, TLS: mode,
 		Username: "chamber", Password: "s3cret", From: "東京商工会議所 <survey@example.jp>"})
 	if err != nil {
 		t.Fatal(err)
@@ -196,20 +74,20 @@ func TestMailerTLS(t *testing.T) {
 	for _, mode := range []string{"starttls", "tls"} {
 		t.Run(mode, func(t *testing.T) {
 			cfg, roots := testCertificate(t)
-			ms := startMailServer(t, func(ms *mailServer) { ms.tls, ms.implicit = cfg, mode == "tls" })
+			ms := mailtest.Start(t, func(ms *mailtest.Server) { ms.TLS, ms.Implicit = cfg, mode == "tls" })
 			sent, failed, err := testMailerTLS(t, ms, mode, roots).Send(context.Background(), []Message{testInvites()[0].Message("en")}, nil)
-			if err != nil || len(failed) != 0 || !cmp.Equal(sent, []int{0}) || len(ms.messages()) != 1 {
-				t.Errorf("sent %v, failed %v, err %v, %d received", sent, failed, err, len(ms.messages()))
+			if err != nil || len(failed) != 0 || !cmp.Equal(sent, []int{0}) || len(ms.Messages()) != 1 {
+				t.Errorf("sent %v, failed %v, err %v, %d received", sent, failed, err, len(ms.Messages()))
 			}
 		})
 	}
 	t.Run("a certificate not trusted", func(t *testing.T) {
 		cfg, _ := testCertificate(t)
-		ms := startMailServer(t, func(ms *mailServer) { ms.tls = cfg })
+		ms := mailtest.Start(t, func(ms *mailtest.Server) { ms.TLS = cfg })
 		_, _, err := testMailerTLS(t, ms, "starttls", nil).Send(context.Background(), []Message{testInvites()[0].Message("en")}, nil)
 		var unknown x509.UnknownAuthorityError
-		if !errors.As(err, &unknown) || len(ms.messages()) != 0 {
-			t.Errorf("err %v, %d received", err, len(ms.messages()))
+		if !errors.As(err, &unknown) || len(ms.Messages()) != 0 {
+			t.Errorf("err %v, %d received", err, len(ms.Messages()))
 		}
 	})
 }
@@ -230,7 +108,7 @@ func testInvites() []Invite {
 }
 
 func TestMailerSendsInvitations(t *testing.T) {
-	ms := startMailServer(t, nil)
+	ms := mailtest.Start(t, nil)
 	invites := testInvites()
 	msgs := make([]Message, len(invites))
 	for i, v := range invites {
@@ -252,9 +130,9 @@ func TestMailerSendsInvitations(t *testing.T) {
 	if d := cmp.Diff([][2]int{{1, 3}, {2, 3}, {3, 3}}, calls); d != "" {
 		t.Errorf("progress (-want +got):\n%s", d)
 	}
-	got := ms.messages()
-	if len(got) != 2 || ms.connection != 1 {
-		t.Fatalf("%d messages over %d connections, want 2 over 1", len(got), ms.connection)
+	got := ms.Messages()
+	if len(got) != 2 || ms.Connections != 1 {
+		t.Fatalf("%d messages over %d connections, want 2 over 1", len(got), ms.Connections)
 	}
 	for i, k := range sent {
 		checkDelivered(t, got[i], invites[k], msgs[k].Subject)
@@ -264,13 +142,13 @@ func TestMailerSendsInvitations(t *testing.T) {
 	}
 }
 
-// checkDelivered reads a delivered message as a mail client would.
-func checkDelivered(t *testing.T, d delivered, v Invite, subject string) {
+// checkDelivered reads a Delivered message as a mail client would.
+func checkDelivered(t *testing.T, d mailtest.Delivered, v Invite, subject string) {
 	t.Helper()
-	if d.from != "survey@example.jp" || !cmp.Equal(d.to, []string{v.Email}) {
-		t.Errorf("envelope from %q to %v, want to %s", d.from, d.to, v.Email)
+	if d.From != "survey@example.jp" || !cmp.Equal(d.To, []string{v.Email}) {
+		t.Errorf("envelope from %q to %v, want to %s", d.From, d.To, v.Email)
 	}
-	m, err := netmail.ReadMessage(bytes.NewReader(d.data))
+	m, err := netmail.ReadMessage(bytes.NewReader(d.Data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,10 +185,10 @@ func checkDelivered(t *testing.T, d delivered, v Invite, subject string) {
 // TestMailerReconnects: a server that drops the connection after each message costs no
 // message; the first is not counted failed though the reset after it found no connection.
 func TestMailerReconnects(t *testing.T) {
-	ms := startMailServer(t, func(ms *mailServer) { ms.dropAfter = 1 })
+	ms := mailtest.Start(t, func(ms *mailtest.Server) { ms.DropAfter = 1 })
 	var msgs []Message
 	for _, v := range testInvites() {
-		if v.Email != ms.refuse {
+		if v.Email != ms.Refuse {
 			msgs = append(msgs, v.Message("en"))
 		}
 	}
@@ -319,15 +197,15 @@ func TestMailerReconnects(t *testing.T) {
 	if err != nil || len(failed) != 0 || !cmp.Equal(sent, []int{0, 1, 2}) {
 		t.Fatalf("sent %v, failed %v, err %v", sent, failed, err)
 	}
-	if n := len(ms.messages()); n != 3 || ms.connection != 3 {
-		t.Errorf("%d messages over %d connections, want 3 over 3", n, ms.connection)
+	if n := len(ms.Messages()); n != 3 || ms.Connections != 3 {
+		t.Errorf("%d messages over %d connections, want 3 over 3", n, ms.Connections)
 	}
 }
 
 // TestMailerStopsWhenCancelled: cancelling interrupts the message under way, at once rather
 // than at the 30-second timeout, and tries no further message.
 func TestMailerStopsWhenCancelled(t *testing.T) {
-	ms := startMailServer(t, func(ms *mailServer) { ms.hold, ms.holding = make(chan struct{}), make(chan struct{}) })
+	ms := mailtest.Start(t, func(ms *mailtest.Server) { ms.Hold, ms.Holding = make(chan struct{}), make(chan struct{}) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	msgs := []Message{testInvites()[0].Message("ja"), testInvites()[2].Message("ja")}
@@ -341,7 +219,7 @@ func TestMailerStopsWhenCancelled(t *testing.T) {
 		sent, failed, err := testMailer(t, ms).Send(ctx, msgs, nil)
 		done <- result{sent, failed, err}
 	}()
-	<-ms.holding // the server has the first message and waits
+	<-ms.Holding // the server has the first message and waits
 	cancel()
 	select {
 	case r := <-done:

@@ -55,8 +55,10 @@ type Service struct {
 	defs  *questionnaire.Registry
 	now   func() time.Time
 	// key derives invitation tokens from invitation ids (Options.InviteKey).
-	key   []byte
-	views *lru.Cache[string, *view]
+	key    []byte
+	views  *lru.Cache[string, *view]
+	sender Sender // nil without SMTP settings
+	mail   mailings
 }
 
 // Options configure the service.
@@ -65,6 +67,8 @@ type Options struct {
 	// id), so the mail-merge file can be downloaded again while the store keeps only hashes.
 	// Every server sharing a database needs the same key.
 	InviteKey []byte
+	// Sender e-mails invitations; nil when no SMTP server is configured.
+	Sender Sender
 }
 
 // viewsKept is how many campaigns' aggregates the service keeps folded in memory.
@@ -76,7 +80,8 @@ func NewService(store Storer, read Reader, defs *questionnaire.Registry, now fun
 		return nil, errors.New("campaign: the invitation key needs at least 32 bytes")
 	}
 	views, _ := lru.New[string, *view](viewsKept) // fails only for a size below 1
-	return &Service{store: store, read: read, defs: defs, now: now, key: opts.InviteKey, views: views}, nil
+	return &Service{store: store, read: read, defs: defs, now: now, key: opts.InviteKey, views: views, sender: opts.Sender,
+		mail: mailings{jobs: map[string]*Mailing{}}}, nil
 }
 
 // staff checks that p works for a chamber (admin or analyst) and returns its chamber.

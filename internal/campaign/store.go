@@ -58,3 +58,6 @@ type Response struct {
 	SizeBand     string    // from the submission row; "" for a draft
 	Sector       string    // from the submission row; "" for a draft
 }
+
+// Submitted reports whether the response was submitted.
+func (r Response) Submitted() bool { return r.Status == assessment.StatusSubmitted }

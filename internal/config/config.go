@@ -34,6 +34,9 @@ type Config struct {
 	LogLevel   slog.Level
 	LogFormat  string
 	JWTKeyFile string
+	// SMTP is where invitation e-mails are sent through; Host "" sends none (the chamber mails
+	// the links itself, from the mail-merge file).
+	SMTP SMTP
 	// PublicURL is the address firms and staff reach the server at (https://survey.example.jp),
 	// for the links in invitations; empty = the host each request names.
 	PublicURL       string
@@ -149,6 +152,32 @@ var settings = []setting{
 	{"draft_ttl", "delete drafts not saved for this long, e.g. 2160h (90 days); 0 = never", durationIn(func(d time.Duration) bool { return d == 0 || d >= minDraftTTL },
 		"must be 0 (never expire) or a duration of at least 24h in hours, e.g. 2160h for 90 days", func(c *Config, d time.Duration) { c.DraftTTL = d })},
 	{"trusted_proxies", "comma-separated IPs or CIDRs of trusted reverse proxies", parseTrustedProxies},
+	{"smtp_host", "SMTP server for invitation e-mails; empty = none", text(func(c *Config, v string) { c.SMTP.Host = v })},
+	{"smtp_port", "SMTP port; 0 = 587 (starttls), 465 (tls) or 25 (none)", intIn(0, 65535, func(c *Config, n int) { c.SMTP.Port = n })},
+	{"smtp_username", "SMTP user; empty = no authentication", text(func(c *Config, v string) { c.SMTP.Username = v })},
+	{"smtp_password", "SMTP password (set it in the environment, SURVEY_SMTP_PASSWORD)", text(func(c *Config, v string) { c.SMTP.Password = v })},
+	{"smtp_from", "sender of invitation e-mails, e.g. esready <survey@example.jp>", text(func(c *Config, v string) { c.SMTP.From = v })},
+	{"smtp_tls", "starttls, tls or none (none only for a server on this machine)", func(c *Config, v string) error {
+		if v != "starttls" && v != "tls" && v != "none" {
+			return errors.New("must be starttls, tls or none")
+		}
+		c.SMTP.TLS = v
+		return nil
+	}},
+}
+
+// SMTP holds the settings of the mail server (checked in full by campaign.NewMailer).
+type SMTP struct {
+	Host, Username, Password, From, TLS string
+	Port                                int
+}
+
+// text sets a free-text setting.
+func text(set func(*Config, string)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		set(c, v)
+		return nil
+	}
 }
 
 func parseAddr(c *Config, v string) error {

@@ -85,6 +85,8 @@ type progressResponse struct {
 	OpenSubmitted int               `json:"open_link_submitted"`
 	Consenting    int               `json:"consenting"`
 	Pending       []pendingResponse `json:"pending"`
+	// Mailing is the latest e-mailing of invitations on this server, if any.
+	Mailing *mailingResponse `json:"mailing"`
 }
 
 func toCounts(cs []campaign.Count) []countResponse {
@@ -104,6 +106,9 @@ func (h campaigns) progress(c *gin.Context) {
 	}
 	out := progressResponse{Total: countResponse(pr.Total), BySize: toCounts(pr.BySize), BySector: toCounts(pr.BySector),
 		OpenStarted: pr.OpenStarted, OpenSubmitted: pr.OpenSubmitted, Consenting: pr.Consenting, Pending: []pendingResponse{}}
+	if m, ok, err := h.svc.MailingOf(c.Request.Context(), principal(c), c.Param("id")); err == nil && ok {
+		out.Mailing = toMailing(m)
+	}
 	for _, p := range pending {
 		r := pendingResponse{Firm: p.Firm, Email: p.Email, SizeBand: p.SizeBand, Sector: p.Sector, Prefecture: p.Prefecture, Started: p.Started}
 		if !p.SentAt.IsZero() {

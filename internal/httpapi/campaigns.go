@@ -27,6 +27,8 @@ type CampaignService interface {
 	Results(ctx context.Context, p auth.Principal, id string, f scoring.Filter) (campaign.Results, error)
 	Export(ctx context.Context, p auth.Principal, id string, f scoring.Filter, lang string) ([]campaign.Sheet, error)
 	ConsentedAnswers(ctx context.Context, p auth.Principal, id, lang string) (campaign.Sheet, error)
+	SendInvitations(ctx context.Context, p auth.Principal, id, base, lang string, reminders bool) (campaign.Mailing, error)
+	MailingOf(ctx context.Context, p auth.Principal, id string) (campaign.Mailing, bool, error)
 	Lookup(ctx context.Context, token, code string) (campaign.Landing, error)
 	Entry(ctx context.Context, token, code string) (assessment.Entry, error)
 }

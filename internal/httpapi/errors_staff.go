@@ -21,6 +21,7 @@ var (
 	errInvalidLink     = &apiError{http.StatusNotFound, "invalid_link", tr("api.invalid_link"), nil, nil}
 	errFilterTooSmall  = &apiError{http.StatusUnprocessableEntity, "filter_too_small", tr("api.filter_too_small"), nil, nil}
 	errNotInCampaign   = &apiError{http.StatusConflict, "not_in_campaign", tr("api.not_in_campaign"), nil, nil}
+	errNoMail          = &apiError{http.StatusConflict, "mail_not_configured", tr("api.mail_not_configured"), nil, nil}
 )
 
 // fieldReasons are the catalogue keys of the reasons auth refuses a field for.
@@ -75,7 +76,7 @@ func staffErrorOf(err error, lang string) *apiError {
 		{auth.ErrForbidden, errForbidden}, {campaign.ErrForbidden, errForbidden},
 		{campaign.ErrNotFound, errNotFound}, {campaign.ErrClosed, errCampaignClosed},
 		{campaign.ErrInvalidLink, errInvalidLink}, {scoring.ErrFilterTooSmall, errFilterTooSmall},
-		{assessment.ErrNotInCampaign, errNotInCampaign}, {auth.ErrNotFound, errNotFound},
+		{assessment.ErrNotInCampaign, errNotInCampaign}, {auth.ErrNotFound, errNotFound}, {campaign.ErrNoMail, errNoMail},
 	} {
 		if errors.Is(err, m.err) {
 			return m.to

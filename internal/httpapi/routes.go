@@ -131,6 +131,7 @@ func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits) {
 	st.PATCH("/campaigns/:id", cam.update)
 	st.POST("/campaigns/:id/invitations", cam.invite)
 	st.GET("/campaigns/:id/invitations.csv", cam.links)
+	st.POST("/campaigns/:id/invitations/send", cam.send)
 	st.GET("/campaigns/:id/progress", cam.progress)
 	st.GET("/campaigns/:id/results", cam.results)
 	st.GET("/campaigns/:id/results.csv", limit.download, cam.resultsCSV)
