@@ -68,12 +68,12 @@ func (s *Service) MailingOf(ctx context.Context, p auth.Principal, campaignID st
 // (or, with reminders, to every firm that has not submitted), in lang, and returns at once
 // with the mailing running. A campaign mailing already is not mailed twice at once.
 func (s *Service) SendInvitations(ctx context.Context, p auth.Principal, campaignID, base, lang string, reminders bool) (Mailing, error) {
-	if s.sender == nil {
-		return Mailing{}, ErrNoMail
-	}
 	c, err := s.Get(ctx, p, campaignID)
 	if err != nil {
 		return Mailing{}, err
+	}
+	if s.sender == nil {
+		return Mailing{}, ErrNoMail
 	}
 	targets, err := s.mailTargets(ctx, c, reminders)
 	if err != nil {
