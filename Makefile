@@ -55,7 +55,7 @@ endif
 # web app embedded) on loopback: frontend/e2e/journey.mjs. With CI=true a missing browser fails.
 test-e2e: build
 ifneq ($(HAS_WEB),)
-	cd frontend && node e2e/journey.mjs ../$(BIN)
+	cd frontend && node e2e/journey.mjs ../$(BIN) && node e2e/chamber.mjs ../$(BIN)
 endif
 
 fmt-check:

@@ -25,11 +25,17 @@ export function requireTool(path, what) {
   return false;
 }
 
-/** Starts the server binary on a free loopback port; resolves with its base URL and a stop function. */
-export async function startServer(bin) {
+/**
+ * Starts the server binary on a free loopback port; resolves with its base URL and a stop
+ * function. seed, if given, runs first with a function that runs the binary's other commands
+ * (`chamber create`, `user create`) on the same fresh data directory and returns their output.
+ */
+export async function startServer(bin, seed) {
   const dataDir = mkdtempSync(join(tmpdir(), 'esready-e2e-'));
+  const env = { ...process.env, SURVEY_LOG_LEVEL: 'warn', SURVEY_PEER_K: '10', SURVEY_DATA_DIR: dataDir };
+  if (seed) await seed((...args) => execFileSync(bin, args, { env, encoding: 'utf8' }));
   const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir], {
-    env: { ...process.env, SURVEY_LOG_LEVEL: 'warn', SURVEY_PEER_K: '10' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -14,6 +14,7 @@ export interface Created {
   lang: Lang;
   previous_id?: string;
   questionnaire: { id: string; version: number; hash: string };
+  campaign_id?: string;
 }
 
 export interface Assessment {
@@ -27,7 +28,25 @@ export interface Assessment {
   updated_at: string;
   submitted_at?: string;
   previous_id?: string;
+  /** The chamber campaign answered, and whether the firm lets the chamber see its answers. */
+  campaign_id?: string;
+  consent?: boolean;
 }
+
+/** A chamber campaign as its invitation link or open link shows it (POST /campaign-links). */
+export interface Landing {
+  campaign_id: string;
+  title: Text;
+  chamber: Text;
+  opens: string;
+  closes: string;
+  open: boolean;
+  invited_firm?: string;
+  questionnaire: { id: string; version: number };
+}
+
+/** The credential of an invitation link (/invite#TOKEN) or a campaign's open link (/join#CODE). */
+export type CampaignKey = { invitation: string } | { code: string };
 
 /** A number of firms as the benchmark publishes it: the range it falls in, never the number. */
 export interface FirmCount {
@@ -133,6 +152,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldError[] = [],
+    /** Seconds to wait before trying again (the Retry-After of a 429 or 503), if given. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -163,21 +184,31 @@ function headers(cred?: Credential, json = false): Record<string, string> {
   return h;
 }
 
-async function call(path: string, init: RequestInit): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(BASE + path, init);
-  } catch (e) {
-    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
-  }
-  if (res.ok) return res;
+/** Reads an API error answer (or a proxy's page) into an ApiError. */
+export async function toApiError(res: Response): Promise<ApiError> {
   let body: { error?: { code?: string; message?: string; fields?: FieldError[] } } = {};
   try {
     body = await res.json();
   } catch {
     // not JSON: a proxy's error page
   }
-  throw new ApiError(res.status, body.error?.code ?? 'http_' + res.status, body.error?.message ?? res.statusText, body.error?.fields ?? []);
+  const wait = Number(res.headers.get('Retry-After') ?? NaN);
+  return new ApiError(res.status, body.error?.code ?? 'http_' + res.status, body.error?.message ?? res.statusText, body.error?.fields ?? [], Number.isFinite(wait) ? wait : undefined);
+}
+
+/** fetch, with a failure to reach the server as an ApiError of status 0. */
+export async function reach(fetcher: (url: string, init: RequestInit) => Promise<Response>, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetcher(url, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+}
+
+async function call(path: string, init: RequestInit): Promise<Response> {
+  const res = await reach(fetch, BASE + path, init);
+  if (res.ok) return res;
+  throw await toApiError(res);
 }
 
 async function json<T>(path: string, init: RequestInit): Promise<T> {
@@ -230,8 +261,46 @@ export async function download(c: Credential, file: string, query: Record<string
   const h = headers(c);
   if (firm) h['X-Report-Firm'] = encodeURIComponent(firm);
   const res = await call(`/assessments/${encodeURIComponent(c.id)}/${file}?${q}`, { headers: h });
+  return { blob: await res.blob(), name: fileName(res, file) };
+}
+
+/** The file name a download's Content-Disposition gives, or fallback. */
+export function fileName(res: Response, fallback: string): string {
   const cd = res.headers.get('Content-Disposition') ?? '';
   const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
-  const name = m ? decodeURIComponent(m[1] ?? m[2]) : file;
-  return { blob: await res.blob(), name };
+  return m ? decodeURIComponent(m[1] ?? m[2]) : fallback;
+}
+
+/** Who asks, what and until when, for an invitation link or an open link. */
+export function campaignLink(key: CampaignKey): Promise<Landing> {
+  return json('/campaign-links', { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(key) });
+}
+
+/** Starts a draft inside the campaign of an invitation link or open link. */
+export function joinCampaign(key: CampaignKey, l: Lang): Promise<Created> {
+  const body = 'invitation' in key ? { invitation: key.invitation, lang: l } : { campaign_code: key.code, lang: l };
+  return json('/assessments', { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(body) });
+}
+
+/** Records whether the firm lets its campaign's chamber see its individual answers. */
+export async function setConsent(c: Credential, consent: boolean): Promise<void> {
+  await call(`/assessments/${encodeURIComponent(c.id)}/consent`, { method: 'PUT', headers: headers(c, true), body: JSON.stringify({ consent }) });
+}
+
+/** A questionnaire as the API defines it (its questions, options and sections, in both languages). */
+export interface Definition {
+  id: string;
+  version: number;
+  title: Text;
+  sections: {
+    id: string;
+    title: Text;
+    domain?: string;
+    questions: { id: string; type: string; text: Text; options?: { id: string; label: Text }[]; levels?: Text[] }[];
+  }[];
+}
+
+/** The definition of a questionnaire version, to label the campaign's tables with. */
+export function definition(id: string, version: number): Promise<Definition> {
+  return json(`/questionnaires/${encodeURIComponent(id)}?${new URLSearchParams({ version: String(version) })}`, { headers: headers() });
 }

@@ -1,5 +1,7 @@
-// The domain chart: the firm's six domain scores against the peer median, with Chart.js (only the
-// parts a bar chart needs, so the bundle stays small). Loaded with the results page only.
+// Horizontal bar charts on a 0–100 scale with Chart.js (only the parts a bar chart needs, so the
+// bundle stays small): the firm's six domain scores against the peer median on the results page,
+// and the shares of each answer among SMEs and large firms on a campaign's dashboard. Loaded with
+// those pages only.
 
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 
@@ -13,8 +15,8 @@ export interface Series {
   color: string;
 }
 
-/** Draws a horizontal bar chart of scores 0–100 on canvas; returns a function that removes it. */
-export function barChart(canvas: HTMLCanvasElement, labels: string[], series: Series[], locale: string): () => void {
+/** Draws a horizontal bar chart of values 0–100 (unit after each tick, e.g. "%") on canvas; returns a function that removes it. */
+export function barChart(canvas: HTMLCanvasElement, labels: (string | string[])[], series: Series[], locale: string, unit = ''): () => void {
   const chart = new Chart(canvas, {
     type: 'bar',
     data: {
@@ -36,7 +38,7 @@ export function barChart(canvas: HTMLCanvasElement, labels: string[], series: Se
       maintainAspectRatio: false,
       animation: false,
       scales: {
-        x: { min: 0, max: 100, ticks: { stepSize: 20 }, grid: { color: '#d9dee3' } },
+        x: { min: 0, max: 100, ticks: { stepSize: 20, callback: (v) => `${v}${unit}` }, grid: { color: '#d9dee3' } },
         y: { ticks: { autoSkip: false, font: { size: 13 } }, grid: { display: false } },
       },
       plugins: {

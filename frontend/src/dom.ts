@@ -41,3 +41,13 @@ let ids = 0;
 export function uid(prefix: string): string {
   return `${prefix}-${++ids}`;
 }
+
+/** Saves a blob as a file through a temporary link (the blob's URL is revoked a minute later). */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

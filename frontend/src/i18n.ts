@@ -55,12 +55,13 @@ export function pct(n: number): string {
   return new Intl.NumberFormat(current === 'ja' ? 'ja-JP' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(n / 100);
 }
 
-/** A date (and time, when withTime) for the language in use. */
-export function date(d: Date | string, withTime = false): string {
+/** A date (and time, when withTime) for the language in use; in timeZone, else the device's. */
+export function date(d: Date | string, withTime = false, timeZone?: string): string {
   const v = typeof d === 'string' ? new Date(d) : d;
   return new Intl.DateTimeFormat(current === 'ja' ? 'ja-JP' : 'en-GB', {
     dateStyle: 'long',
     ...(withTime ? { timeStyle: 'short' } : {}),
+    ...(timeZone ? { timeZone } : {}),
   }).format(v);
 }
 

@@ -1,16 +1,26 @@
-// The respondent web app: a start page, the questionnaire, the private resume link and the
-// results. Routes (the Go server answers index.html for each):
-//   /                 start page
-//   /survey           the questionnaire of the current draft
-//   /resume#ID.TOKEN  opens an assessment from its private link (the fragment never reaches a server)
-//   /result           the result of the current, submitted assessment
+// The web app: the respondent's start page, questionnaire, private resume link, results and
+// campaign links, and the chamber staff's pages. Routes (the Go server answers index.html for each):
+//   /                      start page
+//   /survey                the questionnaire of the current draft
+//   /resume#ID.TOKEN       opens an assessment from its private link (the fragment never reaches a server)
+//   /result                the result of the current, submitted assessment
+//   /invite#TOKEN          a chamber's invitation: who asks, until when, consent; starts the questionnaire
+//   /join#CODE             a campaign's open link: the same
+//   /staff/login           chamber staff log in
+//   /staff/accept#TOKEN    an invited staff member sets a password
+//   /staff                 the chamber's campaigns
+//   /staff/campaigns/new   a new campaign
+//   /staff/campaigns/:id   a campaign's dashboard
+//   /staff/users           the chamber's staff accounts (chamber admins)
 
 import './style.css';
 import { h, replace } from './dom';
 import { lang, parseLang, setLang, t, type Lang } from './i18n';
 import { clearNotices, mountNotices } from './notices';
+import { landingPage } from './pages/landing';
 import { resumePage } from './pages/resume';
 import { startPage } from './pages/start';
+import { pick } from './routing';
 import { saveLang, savedLang } from './storage';
 
 /** What a page gets from the app. */
@@ -28,15 +38,26 @@ export interface Page {
   leave?(): void;
 }
 
-type PageFactory = (app: App) => Page | Promise<Page>;
+type PageFactory = (app: App, params: Record<string, string>) => Page | Promise<Page>;
 
-// The questionnaire (SurveyJS) and the results (Chart.js) load only when opened.
-const routes: Record<string, PageFactory> = {
-  '/': startPage,
-  '/survey': async (app) => (await import('./pages/survey')).surveyPage(app),
-  '/resume': resumePage,
-  '/result': async (app) => (await import('./pages/result')).resultPage(app),
-};
+// The questionnaire (SurveyJS), the results (Chart.js) and the staff pages load only when opened.
+const routes: [string, PageFactory][] = [
+  ['/', startPage],
+  ['/survey', async (app) => (await import('./pages/survey')).surveyPage(app)],
+  ['/resume', resumePage],
+  ['/result', async (app) => (await import('./pages/result')).resultPage(app)],
+  ['/invite', (app) => landingPage(app, 'invitation')],
+  ['/join', (app) => landingPage(app, 'code')],
+  ['/staff/login', async (app) => (await import('./pages/staff/login')).loginPage(app)],
+  ['/staff/accept', async (app) => (await import('./pages/staff/login')).acceptPage(app)],
+  ['/staff', async (app) => (await import('./pages/staff/campaigns')).campaignsPage(app)],
+  ['/staff/campaigns/new', async (app) => (await import('./pages/staff/campaigns')).newCampaignPage(app)],
+  ['/staff/campaigns/:id', async (app, p) => (await import('./pages/staff/campaign')).campaignPage(app, p.id)],
+  ['/staff/users', async (app) => (await import('./pages/staff/users')).usersPage(app)],
+];
+
+/** Whether the page at path is one of the chamber staff's. */
+const isStaff = (path: string) => path === '/staff' || path.startsWith('/staff/');
 
 function initialLang(): Lang {
   const q = parseLang(new URLSearchParams(location.search).get('lang'));
@@ -76,10 +97,12 @@ function boot(): void {
   const chrome = () => {
     skip.textContent = t('app.skip');
     brand.textContent = t('app.name');
-    brand.setAttribute('aria-label', t('app.home'));
     langGroup.setAttribute('aria-label', t('app.language'));
     for (const b of langButtons) b.setAttribute('aria-pressed', String(b.lang === lang()));
-    footerText.textContent = t('app.footer');
+    const staff = isStaff(location.pathname);
+    brand.setAttribute('href', staff ? '/staff' : '/');
+    brand.setAttribute('aria-label', staff ? t('staff.home') : t('app.home'));
+    footerText.textContent = staff ? t('staff.footer') : t('app.footer');
     document.title = pageTitle ? `${pageTitle} — ${t('app.name')}` : t('app.name');
   };
 
@@ -102,8 +125,8 @@ function boot(): void {
     clearNotices();
     pageTitle = '';
     chrome();
-    const factory = routes[location.pathname] ?? routes['/'];
-    const next = await factory(app);
+    const { route, params } = pick(routes, location.pathname) ?? { route: startPage, params: {} };
+    const next = await route(app, params);
     if (seq !== shown) return; // another navigation overtook this one
     page = next;
     main.replaceChildren();

@@ -1,9 +1,10 @@
 // What the web app keeps on the device, in localStorage: the language, which assessment is the
 // current one, and per assessment its credential, the revision last acknowledged, the page the
-// respondent is on and the answers not yet acknowledged by the server. Nothing else: no firm
-// name, no result.
+// respondent is on and the answers not yet acknowledged by the server; for an assessment
+// started from a chamber's link, the campaign's title and the chamber's name. Nothing else: no
+// firm name, no result.
 
-import type { Created, Credential } from './api';
+import type { Created, Credential, Text } from './api';
 import type { FormData } from './form';
 import { parseLang, type Lang } from './i18n';
 
@@ -19,6 +20,15 @@ export interface Stored extends Credential {
   pendingBase?: number;
   /** Whether the private link still has to be shown (right after the draft was created). */
   showLink?: boolean;
+  /** The chamber campaign the assessment answers (started from an invitation or open link). */
+  campaign?: CampaignInfo;
+}
+
+/** A campaign as the respondent's pages name it. */
+export interface CampaignInfo {
+  id: string;
+  title: Text;
+  chamber: Text;
 }
 
 const PREFIX = 'esready.';
@@ -75,8 +85,8 @@ export function store(s: Stored): void {
 }
 
 /** Remembers a draft just created (its credential is shown once: the private link goes up). */
-export function adopt(c: Created, page?: number): void {
-  store({ id: c.id, token: c.respondent_token, status: 'draft', revision: c.revision, showLink: true, page });
+export function adopt(c: Created, page?: number, campaign?: CampaignInfo): void {
+  store({ id: c.id, token: c.respondent_token, status: 'draft', revision: c.revision, showLink: true, page, campaign });
 }
 
 /** Changes fields of the stored assessment id. */

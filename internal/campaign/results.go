@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/esready/esready/internal/assessment"
@@ -72,6 +73,7 @@ func (s *Service) Results(ctx context.Context, p auth.Principal, campaignID stri
 	if err != nil {
 		return Results{}, err
 	}
+	dropHiddenGroups(&agg)
 	return Results{Campaign: c, Aggregate: agg, Filters: v.views.Filters(c.K), Filter: f}, nil
 }
 
@@ -169,6 +171,29 @@ func (v *view) mark(seq int64) {
 			if s <= v.high-lookback {
 				delete(v.recent, s)
 			}
+		}
+	}
+}
+
+// dropHiddenGroups removes the rows of groups whose total is suppressed: the row's presence
+// alone would say that some firm of that group (a prefecture, a sector) answered, which in a
+// small campaign names a firm's answer to the profile question. Showing less never lets a
+// suppressed figure be recovered.
+func dropHiddenGroups(agg *scoring.Aggregate) {
+	for qi := range agg.Questions {
+		for si := range agg.Questions[qi].Splits {
+			sp := &agg.Questions[qi].Splits[si]
+			sp.Rows = slices.DeleteFunc(sp.Rows, func(r scoring.GroupRow) bool {
+				return sp.Dimension != scoring.DimAll && r.Answered == nil
+			})
+		}
+	}
+	for mi := range agg.Scores {
+		for si := range agg.Scores[mi].Splits {
+			sp := &agg.Scores[mi].Splits[si]
+			sp.Rows = slices.DeleteFunc(sp.Rows, func(d scoring.Distribution) bool {
+				return sp.Dimension != scoring.DimAll && d.Suppressed
+			})
 		}
 	}
 }

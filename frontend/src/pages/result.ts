@@ -2,12 +2,13 @@
 // against the peer median (chart and table), progress since the previous assessment, exposure,
 // first steps, the full checklist with filters, downloads, re-assessment and deletion.
 
-import { ApiError, type ChecklistItem, createAssessment, download, errorText, type Result, result as fetchResult } from '../api';
-import { h, replace, uid } from '../dom';
+import { ApiError, type ChecklistItem, createAssessment, download, errorText, getAssessment, type Result, result as fetchResult, setConsent } from '../api';
+import { h, replace, saveBlob, uid } from '../dom';
 import { countryName, date, lang, num, pct, t, tx, type Key } from '../i18n';
 import type { App, Page } from '../main';
 import { notify } from '../notices';
 import * as storage from '../storage';
+import { wrap } from '../wrap';
 import { deleteButton } from './delete';
 
 let kept: Result | null = null;
@@ -22,25 +23,6 @@ const PRIORITIES = ['high', 'medium', 'low'] as const;
 const COLOR_FIRM = '#1d4ed8';
 const COLOR_PEERS = '#6b7280';
 const COLOR_BEFORE = '#93c5fd';
-
-/** Splits a long label into lines for the chart's axis. */
-function wrap(label: string, width: number): string[] {
-  if (label.length <= width) return [label];
-  const words = label.includes(' ') ? label.split(' ') : [...label];
-  const sep = label.includes(' ') ? ' ' : '';
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && (line + sep + w).length > width) {
-      lines.push(line);
-      line = w;
-    } else {
-      line = line ? line + sep + w : w;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 function score(n: number | null | undefined): string {
   return n === null || n === undefined ? t('result.no_score') : num(n);
@@ -59,6 +41,9 @@ export function resultPage(app: App): Page {
   let statusFilter = '';
   let priorityFilter = '';
   let firm = '';
+  // Inside a chamber campaign: whether the firm lets the chamber see its answers (null outside one).
+  let consent: boolean | null = null;
+  const consentSlot = h('div', {});
 
   function section(testid: string, title: string, ...children: (Node | null)[]): HTMLElement {
     const id = uid('h');
@@ -322,12 +307,7 @@ export function resultPage(app: App): Page {
         status.textContent = t('download.preparing');
         try {
           const { blob, name } = await download(cred, file, query(), withFirm ? firm.trim() : '');
-          const url = URL.createObjectURL(blob);
-          const a = h('a', { href: url, download: name, hidden: true });
-          document.body.append(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 60_000);
+          saveBlob(blob, name);
           status.textContent = t('download.done', { name });
         } catch (e) {
           status.textContent = '';
@@ -354,6 +334,38 @@ export function resultPage(app: App): Page {
     );
   }
 
+  /** The firm's consent inside a campaign, with the button that changes it. */
+  function drawConsent(focus = false): void {
+    if (consent === null || !cred) return replace(consentSlot);
+    const c = cred;
+    const yes = consent;
+    const chamber = tx(c.campaign?.chamber) || t('consent.the_chamber');
+    const b = h('button', { type: 'button', class: 'button', 'data-testid': 'consent-toggle' }, yes ? t('consent.withdraw') : t('consent.give', { chamber }));
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await setConsent(c, !yes);
+        consent = !yes;
+        notify('consent', { kind: 'success', text: consent ? t('consent.given', { chamber }) : t('consent.withdrawn', { chamber }) });
+        drawConsent(true);
+      } catch (e) {
+        b.disabled = false;
+        notify('consent', { kind: 'error', text: errorText(e) });
+      }
+    });
+    replace(
+      consentSlot,
+      section(
+        'result-consent',
+        t('consent.heading'),
+        h('p', { 'data-testid': 'consent-state', 'data-consent': String(yes) }, yes ? t('consent.state_yes', { chamber }) : t('consent.state_no', { chamber })),
+        h('p', { class: 'small' }, t('consent.explain', { chamber })),
+        b,
+      ),
+    );
+    if (focus) b.focus();
+  }
+
   function next(): HTMLElement {
     const b = h('button', { type: 'button', class: 'button button--primary', 'data-testid': 'reassess-button' }, t('reassess.button'));
     b.addEventListener('click', async () => {
@@ -377,6 +389,7 @@ export function resultPage(app: App): Page {
     if (!res || !cred) return;
     removeChart?.();
     removeChart = null;
+    drawConsent();
     const r = res;
     const band = t(`band.${r.size_band}` as Key);
     main.replaceChildren(
@@ -396,6 +409,7 @@ export function resultPage(app: App): Page {
             .join(lang() === 'ja' ? '' : ' '), // Japanese sentences follow one another without a space
         ),
         overall(r),
+        consentSlot,
         progress(r),
         domains(r),
         exposure(r),
@@ -414,6 +428,14 @@ export function resultPage(app: App): Page {
       app.title(t('result.title'));
       cred = storage.current();
       if (!cred) return app.navigate('/', true);
+      const c = cred;
+      // Inside a chamber campaign, the firm's consent (the result does not say).
+      void getAssessment(c)
+        .then((a) => {
+          consent = a.campaign_id ? (a.consent ?? false) : null;
+          drawConsent();
+        })
+        .catch(() => undefined);
       if (kept && kept.id === cred.id) {
         res = kept;
       } else {

@@ -10,10 +10,11 @@ import { answersURL, ApiError, type Assessment, errorText, getAssessment, questi
 import { Autosave, sameAnswers, type FieldError, type SaveState } from '../autosave';
 import { h, replace } from '../dom';
 import { isCompanion, prepareForm, questionForPath, toAnswers, toFormData, type FormData, type FormMeta, type SurveyJSON } from '../form';
-import { countryName, lang, t, time, type Key, type Lang } from '../i18n';
+import { countryName, lang, t, time, tx, type Key, type Lang } from '../i18n';
 import type { App, Page } from '../main';
 import { dismiss, notify } from '../notices';
 import * as storage from '../storage';
+import { copyField } from '../copy';
 import { deleteButton } from './delete';
 import { resumeLink } from './resume';
 import { keepResult } from './result';
@@ -57,6 +58,7 @@ export function surveyPage(app: App): Page {
   let submitting = false;
   let heading: HTMLElement;
   let intro: HTMLElement;
+  let campaignLine: HTMLElement;
   let statusLine: HTMLElement;
   let linkPanel: HTMLElement;
   let below: HTMLElement;
@@ -278,19 +280,7 @@ export function surveyPage(app: App): Page {
   function linkBox(): HTMLElement {
     if (!cred?.showLink) return h('div', { hidden: true });
     const link = resumeLink(cred.id, cred.token);
-    const input = h('input', { id: 'resume-link-text', type: 'text', readonly: true, value: link, class: 'input resume-link__input', 'data-testid': 'resume-link-text', spellcheck: 'false' });
-    const copied = h('span', { role: 'status', class: 'resume-link__copied', 'data-testid': 'resume-link-copied' });
-    const copy = h('button', { type: 'button', class: 'button', 'data-testid': 'resume-link-copy' }, t('link.copy'));
-    copy.addEventListener('click', async () => {
-      try {
-        await navigator.clipboard.writeText(link);
-      } catch {
-        input.select();
-        document.execCommand('copy');
-      }
-      copied.textContent = t('link.copied');
-    });
-    input.addEventListener('focus', () => input.select());
+    const { input, button: copy, status: copied } = copyField('resume-link-text', link, 'resume-link');
     const done = h('button', { type: 'button', class: 'button button--quiet', 'data-testid': 'resume-link-dismiss' }, t('link.dismiss'));
     done.addEventListener('click', () => {
       if (cred) cred = storage.patch(cred.id, { showLink: false }) ?? cred;
@@ -304,7 +294,7 @@ export function surveyPage(app: App): Page {
       h('p', {}, t('link.text')),
       h('p', { class: 'resume-link__warning' }, t('link.warning')),
       h('label', { for: 'resume-link-text', class: 'label' }, t('link.label')),
-      h('div', { class: 'resume-link__row' }, input, copy),
+      h('div', { class: 'copy-field__row' }, input, copy),
       copied,
       h('div', { class: 'actions' }, done),
     );
@@ -313,6 +303,9 @@ export function surveyPage(app: App): Page {
   function renderChrome(title: string, description: string): void {
     replace(heading, title);
     replace(intro, description);
+    const c = cred?.campaign;
+    replace(campaignLine, c ? t('survey.campaign', { chamber: tx(c.chamber), title: tx(c.title) }) : null);
+    campaignLine.hidden = !c;
     const panel = linkBox();
     linkPanel.replaceWith(panel);
     linkPanel = panel;
@@ -328,11 +321,12 @@ export function surveyPage(app: App): Page {
     app.title(t('survey.title'));
     heading = h('h1', { tabindex: '-1', 'data-testid': 'survey-title' }, t('survey.title'));
     intro = h('p', { class: 'lead survey-intro' });
+    campaignLine = h('p', { class: 'eyebrow', 'data-testid': 'survey-campaign', hidden: true });
     statusLine = h('p', { class: 'save-status', role: 'status', 'data-testid': 'autosave-status', tabindex: '-1' }, t('survey.loading'));
     linkPanel = h('div', { hidden: true });
     surveyWrap = h('div', { class: 'survey-wrap' });
     below = h('div', { class: 'below-survey' });
-    const root = h('div', { class: 'page page--survey' }, heading, intro, linkPanel, h('div', { class: 'save-bar' }, statusLine), surveyWrap, below);
+    const root = h('div', { class: 'page page--survey' }, campaignLine, heading, intro, linkPanel, h('div', { class: 'save-bar' }, statusLine), surveyWrap, below);
     main.append(root);
     renderChrome(t('survey.title'), '');
 
