@@ -220,3 +220,12 @@ func (s *Service) Authenticate(ctx context.Context, access string) (Principal, e
 func (s *Service) User(ctx context.Context, p Principal) (User, error) {
 	return s.store.UserByID(ctx, p.UserID)
 }
+
+// OwnChamber returns the chamber a member of staff works for; a platform admin has none
+// (ErrNotFound).
+func (s *Service) OwnChamber(ctx context.Context, p Principal) (Chamber, error) {
+	if p.ChamberID == "" {
+		return Chamber{}, ErrNotFound
+	}
+	return s.store.Chamber(ctx, p.ChamberID)
+}

@@ -73,19 +73,28 @@ func prefectureID(code string) string {
 }
 
 // Links returns every invitation of a campaign with its link under base (the server's public
-// address), for the mail-merge file.
-func (s *Service) Links(ctx context.Context, p auth.Principal, campaignID, base string) ([]Link, error) {
+// address), for the mail-merge file; the sector is named in lang.
+func (s *Service) Links(ctx context.Context, p auth.Principal, campaignID, base, lang string) ([]Link, error) {
 	c, err := s.Get(ctx, p, campaignID)
 	if err != nil {
 		return nil, err
 	}
+	def, ok := s.defs.Version(c.QuestionnaireID, c.Version)
+	if !ok {
+		return nil, assessment.ErrDefinitionAbsent
+	}
+	l := labeller{def: def, lang: lang}
 	invs, err := s.store.Invitations(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	links := make([]Link, len(invs))
 	for i, inv := range invs {
-		links[i] = Link{Firm: inv.Firm, Email: inv.Email, SizeBand: inv.SizeBand, Sector: inv.Sector,
+		sector := inv.Sector
+		if sector != "" {
+			sector = l.option(questionnaire.RoleIndustry, sector)
+		}
+		links[i] = Link{Firm: inv.Firm, Email: inv.Email, SizeBand: inv.SizeBand, Sector: sector,
 			Prefecture: inv.Prefecture, URL: s.InviteURL(base, inv.ID), SentAt: inv.SentAt}
 	}
 	return links, nil

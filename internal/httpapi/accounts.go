@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/esready/esready/internal/auth"
+	"github.com/esready/esready/internal/questionnaire"
 )
 
 // AuthService is the account service the handlers drive.
@@ -19,6 +20,8 @@ type AuthService interface {
 	Logout(ctx context.Context, token string) error
 	Authenticate(ctx context.Context, access string) (auth.Principal, error)
 	User(ctx context.Context, p auth.Principal) (auth.User, error)
+	// OwnChamber is the chamber the principal works for (ErrNotFound for a platform admin).
+	OwnChamber(ctx context.Context, p auth.Principal) (auth.Chamber, error)
 	AcceptInvite(ctx context.Context, token, password string) (auth.User, error)
 	CreateChamber(ctx context.Context, p auth.Principal, c auth.Chamber) (auth.Chamber, error)
 	Chambers(ctx context.Context, p auth.Principal) ([]auth.Chamber, error)
@@ -165,13 +168,29 @@ func principal(c *gin.Context) auth.Principal {
 	return pr
 }
 
+// meResponse is the caller's account, with the name of its chamber.
+type meResponse struct {
+	userResponse
+	Chamber *questionnaire.Text `json:"chamber,omitempty"`
+}
+
 func (h accounts) me(c *gin.Context) {
-	u, err := h.svc.User(c.Request.Context(), principal(c))
+	p := principal(c)
+	u, err := h.svc.User(c.Request.Context(), p)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUser(u))
+	out := meResponse{userResponse: toUser(u)}
+	if u.ChamberID != "" {
+		ch, err := h.svc.OwnChamber(c.Request.Context(), p)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		out.Chamber = &questionnaire.Text{JA: ch.Name, EN: ch.NameEN}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // required returns a 400 naming every empty field, or nil.

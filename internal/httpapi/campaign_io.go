@@ -45,7 +45,7 @@ func (h campaigns) invite(c *gin.Context) {
 
 // links is the mail-merge file: every invited firm with its link, as CSV for Excel.
 func (h campaigns) links(c *gin.Context) {
-	links, err := h.svc.Links(c.Request.Context(), principal(c), c.Param("id"), h.public(c))
+	links, err := h.svc.Links(c.Request.Context(), principal(c), c.Param("id"), h.public(c), language(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -182,6 +182,7 @@ type landingResponse struct {
 	Open          bool               `json:"open"`
 	InvitedFirm   string             `json:"invited_firm,omitempty"`
 	Questionnaire questionnaireRef   `json:"questionnaire"`
+	K             int                `json:"k"` // the fewest firms a published figure counts
 }
 
 // landing tells the holder of an invitation link or campaign code who asks, what and until
@@ -200,5 +201,5 @@ func (h campaigns) landing(c *gin.Context) {
 	x := l.Campaign
 	c.JSON(http.StatusOK, landingResponse{CampaignID: x.ID, Title: questionnaire.Text{JA: x.TitleJA, EN: x.TitleEN},
 		Chamber: questionnaire.Text{JA: l.Chamber.Name, EN: l.Chamber.NameEN}, Opens: x.Opens, Closes: x.Closes, Open: l.Open,
-		InvitedFirm: l.InvitedFirm, Questionnaire: questionnaireRef{ID: x.QuestionnaireID, Version: x.Version}})
+		InvitedFirm: l.InvitedFirm, Questionnaire: questionnaireRef{ID: x.QuestionnaireID, Version: x.Version}, K: x.K})
 }

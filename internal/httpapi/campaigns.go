@@ -12,6 +12,7 @@ import (
 	"github.com/esready/esready/internal/auth"
 	"github.com/esready/esready/internal/campaign"
 	"github.com/esready/esready/internal/questionnaire"
+	"github.com/esready/esready/internal/report"
 	"github.com/esready/esready/internal/scoring"
 )
 
@@ -22,10 +23,11 @@ type CampaignService interface {
 	Create(ctx context.Context, p auth.Principal, d campaign.Draft) (campaign.Campaign, error)
 	Update(ctx context.Context, p auth.Principal, id string, ch campaign.Change) (campaign.Campaign, error)
 	Invite(ctx context.Context, p auth.Principal, id string, file io.Reader) (campaign.UploadReport, error)
-	Links(ctx context.Context, p auth.Principal, id, base string) ([]campaign.Link, error)
+	Links(ctx context.Context, p auth.Principal, id, base, lang string) ([]campaign.Link, error)
 	Track(ctx context.Context, p auth.Principal, id string) (campaign.Progress, []campaign.Pending, error)
 	Results(ctx context.Context, p auth.Principal, id string, f scoring.Filter) (campaign.Results, error)
 	Export(ctx context.Context, p auth.Principal, id string, f scoring.Filter, lang string) ([]campaign.Sheet, error)
+	ReportInput(ctx context.Context, p auth.Principal, id string, f scoring.Filter, lang string) (report.CampaignInput, error)
 	ConsentedAnswers(ctx context.Context, p auth.Principal, id, lang string) (campaign.Sheet, error)
 	SendInvitations(ctx context.Context, p auth.Principal, id, base, lang string, reminders bool) (campaign.Mailing, error)
 	MailingOf(ctx context.Context, p auth.Principal, id string) (campaign.Mailing, bool, error)
@@ -37,6 +39,7 @@ type campaigns struct {
 	svc    CampaignService
 	public func(c *gin.Context) string
 	now    func() time.Time
+	render *renderer
 }
 
 type campaignRequest struct {
