@@ -1,8 +1,6 @@
 package scoring
 
 import (
-	"fmt"
-	"os"
 	"cmp"
 	"errors"
 	"slices"
@@ -15,8 +13,8 @@ import (
 type Filter struct{ Dimension, Group string }
 
 // ErrFilterTooSmall is returned for a filtered view that is not offered: the view or its
-// complement within the campaign has fewer than k firms (or the filter is by neither sector nor
-// prefecture).
+// complement within the campaign has fewer than k firms, or the firms of the groups not offered
+// would then number 1 to k−1 (or the filter is not by a sector or prefecture met).
 var ErrFilterTooSmall = errors.New("scoring: the filtered view or its complement has fewer than k firms")
 
 // The axes of the atom cube.
@@ -30,53 +28,55 @@ const (
 // axisDims names the dimension of each axis.
 var axisDims = [numAxes]string{DimSizeBand, DimSector, DimPrefecture}
 
-// Views serves a campaign's tables whole and filtered by one sector or one prefecture. One
-// suppression pattern covers the whole view and every filtered view offered, so that no
-// combination of them gives away a count of 1 to k−1 firms or a suppressed cell. The whole view
-// must therefore be published from Views (Result with the zero Filter), not from an Aggregator:
-// it may hide more.
+// Views serves a campaign's tables, whole and filtered by one sector or one prefecture, with
+// one suppression pattern for the whole view and every filtered view offered: no combination of
+// them gives away a count of 1 to k−1 firms or a hidden cell. Publish the whole view from Views
+// (Result with the zero Filter), not from an Aggregator: it hides more.
 //
-// Views counts per atom: per size band × sector × prefecture, the answers to each column and
-// the score histograms. Every table of every view is a sum of atoms (a margin of the cube), so
-// memory depends on the number of groups met, never on the number of rows. Filters lists the
-// views that may be offered: a sector or prefecture with at least k firms whose complement in
-// the campaign also holds k; and if the firms of the groups not offered (blank ones included)
-// then number 1 to k−1, which the n of the views would give away by subtraction, the smallest
-// offered group is withdrawn too.
+// Views counts per atom, per size band × sector × prefecture: the answers in each column and
+// the score histograms. Every cell of every view is a sum of atoms, so memory depends on the
+// groups met, never on the number of rows. A cell is known by what it fixes (size band, sector,
+// prefecture) and its column: the "all" row of sector X's view and row X of the whole view's
+// sector split are one cell, as are row p of sector X's view and row X of prefecture p's view.
 //
-// The rule, applied per question (and per score, its ten histogram bands as columns and n as
-// total) to all published cells at once; a cell of a view is identified by what it fixes (size
-// band, sector, prefecture) and its column, so that the "all" row of sector X's view and row X of
-// the whole view's sector split, or row p of sector X's view and row X of prefecture p's view,
-// are one cell with one fate:
+// Filters offers a sector or prefecture with at least k firms whose complement also holds k;
+// when the firms of the groups not offered (blank ones included), which the views' n give away
+// as the whole n less theirs, number 1 to k−1, the smallest offered group is withdrawn too.
 //
-//  1. Primary: a cell of 1 to k−1 firms is hidden; a row whose total is below k is hidden whole.
-//  2. Lines: where a total is shown, the parts of it that are not shown (hidden cells and
-//     unpublished margins, such as a sector not offered) must hold 0 or at least k firms
-//     together; else the smallest shown non-zero part is hidden. The lines are a row against its
-//     total, and each column of a split against its row in the coarser table: the whole view's
-//     rows against its "all" row, a sector view's size-band rows against the whole view's
-//     size-band rows over all sectors, and so on. Since a shown part holds 0 or k firms, this
-//     also makes every derived "whole minus filtered" cell, and every sum of parts one can
-//     subtract from a total, 0 or at least k.
-//  3. Witnesses: every hidden cell, and every unpublished group (a margin of a sector or
-//     prefecture not offered, an atom) of 1 to k−1 firms, must have a witness: a change of the
-//     atoms by ±1 on the corners of a box (per axis, either two groups with opposite signs, so
-//     that the sum over the axis stays, or one group) that leaves every shown cell and every
-//     published n as it is, keeps every count within its bounds (non-negative; a multiple-choice
-//     column within its answered firms), and changes the cell. The box's other cells are hidden
-//     with it; that is the complementary suppression. Of the candidate boxes the one that hides
-//     the fewest further cells is taken.
+// The rule, per question (and per score: ten histogram bands and n), over the cells of all the
+// views offered together:
 //
-// Rules 2 and 3 are repeated until nothing changes. A witness proves the cell cannot be
-// recovered: it is another table, as plausible as the true one, that agrees with everything
-// published. No combination of shown cells, however many views and relations it uses (row and
-// column totals, whole = filtered + complement, the sector views adding up to the whole view),
-// can then compute it. This is stricter than closing each relation on its own (a hidden cell with
-// a partner in its row and column can still be the only unknown of a sum of relations, and a
-// pair hidden in one sector view must be matched in another sector or in a group not offered);
-// the difference is paid in more hidden cells. The means and quartiles of a shown distribution
-// are not in the model: a distribution shows them with its n, as an Aggregator does.
+//  1. Primary: a cell of 1 to k−1 firms is hidden; so is a row whose total is below k, whole.
+//  2. Lines: where a total is shown, its parts that are not shown (hidden cells, and the
+//     unpublished margins of groups not offered or blank) hold 0 or at least k firms together,
+//     else the smallest shown non-zero part is hidden. A line is a row against its total, or the
+//     groups of one dimension against the cell they add up to: the whole view's rows against its
+//     "all" row, the sector views' size-band rows against the whole view's, and so on. As shown
+//     parts hold 0 or k firms, a total less any shown parts ("whole minus filtered" among them)
+//     then holds 0 or at least k.
+//  3. Witnesses: every hidden cell, and every unpublished group of 1 to k−1 firms (a margin of a
+//     group not offered, an atom), has a witness: a change of the atoms by ±1 on the corners of a
+//     box (per axis, and for the columns, either two groups of opposite sign, which keeps the sum
+//     over the axis, or one group) that changes the cell and leaves every shown cell and every
+//     published n as it is. The box's other cells are hidden with it: that is the complementary
+//     suppression. For a cell of firms the box must also keep, in one direction, every margin it
+//     changes within the bounds a reader can apply: an unpublished margin not below zero; a
+//     published cell also, through the cells shown with it, a multiple-choice column within its
+//     answered firms and answered firms within a view's n. Non-negativity then cannot pin the
+//     cell, as a row of zeros beside it would; a zero needs no such care, showing it identifies
+//     nobody. Of the boxes that qualify, the one hiding the fewest further cells is taken.
+//
+// Rules 2 and 3 repeat until nothing changes. A witness is another table that agrees with
+// everything published and differs in the cell, so no combination of shown cells, through any
+// number of views and relations (row and column totals, whole = filtered + complement, the
+// sector views adding up to the whole view), computes it. This is stricter than closing each
+// relation on its own, the rule an Aggregator applies: there, a cell with a hidden partner in its
+// row and in its column can still be the one unknown of a sum of relations, and a pair hidden in
+// one sector's view is not matched in another sector's; the price is more hidden cells. Not
+// covered: a witness moves a cell by one firm, so a reader may bound a hidden cell without fixing
+// it; sums of hidden cells are held to 0 or k within one line only; the atoms are kept
+// non-negative only where that costs nothing; and a shown distribution shows its mean and
+// quartiles, as an Aggregator's does.
 //
 // A Views is not safe for concurrent use.
 type Views struct {
@@ -218,23 +218,26 @@ func (v *Views) Result(f Filter, k int) (Aggregate, error) {
 	k = cellK(k)
 	ax, g := -1, -1
 	if f != (Filter{}) {
-		ax = slices.Index(axisDims[:], f.Dimension)
-		if ax == axisBand {
-			ax = -1
-		}
-		i, ok := 0, false
-		if ax >= 0 {
-			i, ok = v.groups[ax][f.Group]
-		}
-		if !ok || !v.offered(ax, k)[i] {
+		var ok bool
+		if ax, g, ok = v.filter(f); !ok || !v.offered(ax, k)[g] {
 			return Aggregate{}, ErrFilterTooSmall
 		}
-		g = i
 	}
 	if v.cached == nil || v.cached.k != k || v.cached.n != v.n {
 		v.cached = v.suppressAll(k)
 	}
 	return v.view(v.cached, ax, g), nil
+}
+
+// filter returns the axis and group a filter selects; false when there is no such group of a
+// sector or prefecture.
+func (v *Views) filter(f Filter) (ax, g int, ok bool) {
+	ax = slices.Index(axisDims[:], f.Dimension)
+	if ax != axisSector && ax != axisPref {
+		return 0, 0, false
+	}
+	g, ok = v.groups[ax][f.Group]
+	return ax, g, ok
 }
 
 func cellK(k int) int {
@@ -366,30 +369,34 @@ func (s *keyspace) classify(v *Views) {
 		s.pinned[key] = fixed == 0 || (fixed == 1 && (off(axisSector) || off(axisPref)))
 	}
 	for ax := range numAxes {
-		firms := make([]int, s.size[ax])
-		for g := range firms {
-			var c [numAxes]int
-			for i := range c {
-				c[i] = -1
-			}
-			c[ax] = g
-			firms[g] = s.firms[s.key(c)]
-		}
-		unpublished := func(g int) bool { return v.names[ax][g] == "" || (ax != axisBand && !s.offered[ax][g]) }
-		s.order[ax] = make([]int, s.size[ax])
-		for g := range s.order[ax] {
-			s.order[ax][g] = g
-		}
-		slices.SortStableFunc(s.order[ax], func(a, b int) int {
-			if ua, ub := unpublished(a), unpublished(b); ua != ub {
-				if ua {
-					return -1
-				}
-				return 1
-			}
-			return cmp.Or(cmp.Compare(firms[a], firms[b]), cmp.Compare(v.names[ax][a], v.names[ax][b]))
-		})
+		s.order[ax] = s.orderGroups(v, ax)
 	}
+}
+
+// orderGroups returns an axis's groups in the order a witness tries them: the unpublished
+// (blank, or not offered) first, for their margins are free to change; then the smallest.
+func (s *keyspace) orderGroups(v *Views, ax int) []int {
+	firms := make([]int, s.size[ax])
+	for g := range firms {
+		c := [numAxes]int{-1, -1, -1}
+		c[ax] = g
+		firms[g] = s.firms[s.key(c)]
+	}
+	unpublished := func(g int) bool { return v.names[ax][g] == "" || (ax != axisBand && !s.offered[ax][g]) }
+	order := make([]int, s.size[ax])
+	for g := range order {
+		order[g] = g
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if ua, ub := unpublished(a), unpublished(b); ua != ub {
+			if ua {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(firms[a], firms[b]), cmp.Compare(v.names[ax][a], v.names[ax][b]))
+	})
+	return order
 }
 
 // cube is one question (or score) over the key space: per key, its counts per column, the total
@@ -399,9 +406,10 @@ type cube struct {
 	ncol      int
 	exclusive bool // a firm counts in one column: the columns add up to the total
 	val       []int
-	hid       []bool // published cells hidden
-	wit       []bool // cells a witness protects
-	trace     []int
+	hid       []bool                // published cells hidden
+	wit       []bool                // cells a witness protects
+	opts      [numAxes + 1][]option // scratch for protect
+	others    []int                 // scratch for columnOptions
 }
 
 func newCube(sp *keyspace, ncol int, exclusive bool) *cube {
@@ -449,7 +457,7 @@ func (c *cube) suppress() []bool {
 	c.primary()
 	for {
 		c.protectAll()
-		if os.Getenv("NOLINES") != "" || !c.lines() {
+		if !c.lines() {
 			return c.hid
 		}
 	}
@@ -485,7 +493,7 @@ func (c *cube) protectAll() {
 				c.protect(i)
 			}
 		case virtual:
-			if os.Getenv("NOVIRT") == "" && c.val[i] > 0 && c.val[i] < c.sp.k {
+			if c.val[i] > 0 && c.val[i] < c.sp.k {
 				c.protect(i)
 			}
 		}
@@ -556,9 +564,6 @@ func (c *cube) line(total int, parts []int) bool {
 	if best < 0 {
 		return false
 	}
-	if co := c.sp.coord[best/c.ncol]; os.Getenv("TRACE") != "" && c.ncol == 3 && co[0] < 0 && co[1] < 0 && co[2] >= 0 {
-		fmt.Printf("line hides %v col %d val %d; total %v col %d\n", co, best%c.ncol, c.val[best], c.sp.coord[total/c.ncol], total%c.ncol)
-	}
 	c.hid[best] = true
 	return true
 }
@@ -577,18 +582,18 @@ const colAxis = numAxes
 const shortlist = 6
 
 // verdict is what a box would cost: ok when it changes no known cell; feasible when, added to
-// the table once in one direction or the other, it keeps every published cell it changes within
-// bounds, and strict when it keeps the unpublished margins and the atoms within bounds too;
-// cost and sum: the number and total of the shown cells it would hide.
+// the table once in one direction or the other, it keeps every margin it changes within the
+// bounds a reader can apply, and strict when it keeps the atoms within theirs too; cost and sum:
+// the number and total of the shown cells it would hide.
 type verdict struct {
 	ok, feasible, strict bool
 	cost, sum            int
 }
 
 // better ranks verdicts: a box must change no known cell; for a cell of firms it should keep the
-// published cells within bounds (else non-negativity could pin the cell, as with a partner row of
-// zeros; a zero needs no such care, for showing it identifies nobody); then hide as little as
-// possible, and keep everything within bounds where that costs nothing more.
+// margins within bounds (else non-negativity could pin the cell, as with a partner row of zeros;
+// a zero needs no such care, for showing it identifies nobody); then hide as little as possible,
+// and keep the atoms within bounds where that costs nothing more.
 func (v verdict) better(w verdict, zero bool) bool {
 	switch {
 	case v.ok != w.ok:
@@ -609,21 +614,18 @@ func (v verdict) better(w verdict, zero bool) bool {
 func (c *cube) protect(i int) {
 	key, col := i/c.ncol, i%c.ncol
 	zero := c.val[i] == 0
-	c.trace = []int{col, c.val[i], int(c.sp.kind[key])}
-	c.trace = append(c.trace, c.sp.coord[key][:]...)
 	var best box
 	var bestV verdict
 	for _, limit := range [...]int{shortlist, 0} {
-		var opts [numAxes + 1][]option
 		for ax := range numAxes {
-			opts[ax] = c.sp.options(ax, c.sp.coord[key][ax], limit)
+			c.opts[ax] = c.sp.options(c.opts[ax][:0], ax, c.sp.coord[key][ax], limit)
 		}
-		opts[colAxis] = c.columnOptions(key, col, limit)
-		if bx, v := c.search(&opts, zero); v.better(bestV, zero) {
+		c.opts[colAxis] = c.columnOptions(c.opts[colAxis][:0], key, col, limit)
+		if bx, v := c.search(&c.opts, zero); v.better(bestV, zero) {
 			best, bestV = bx, v
 		}
-		if bestV.strict || (bestV.cost == 0 && (zero || bestV.feasible)) {
-			break
+		if bestV.ok && (zero || bestV.feasible) {
+			break // the second pass is for when the shortlist has no box in bounds
 		}
 	}
 	if !bestV.ok {
@@ -634,10 +636,9 @@ func (c *cube) protect(i int) {
 	c.apply(&best)
 }
 
-// options lists an axis's options for a cell that fixes it to group x (x ≥ 0: the point x, then
-// differences from x) or sums over it (points), at most limit of them (0: all).
-func (s *keyspace) options(ax, x, limit int) []option {
-	var opts []option
+// options appends to opts an axis's options for a cell that fixes it to group x (x ≥ 0: the
+// point x, then differences from x) or sums over it (points), at most limit of them (0: all).
+func (s *keyspace) options(opts []option, ax, x, limit int) []option {
 	if x >= 0 {
 		opts = append(opts, option{x, -1})
 	}
@@ -655,22 +656,22 @@ func (s *keyspace) options(ax, x, limit int) []option {
 	return opts
 }
 
-// columnOptions lists the column options for a witness of column col of key: the column itself
-// for independent columns; else a point (for a total, each column) and differences, the
-// smallest other columns first.
-func (c *cube) columnOptions(key, col, limit int) []option {
+// columnOptions appends to opts the column options for a witness of column col of key: the
+// column itself for independent columns; else a point (for a total, each column) and
+// differences, the smallest other columns first.
+func (c *cube) columnOptions(opts []option, key, col, limit int) []option {
 	if !c.exclusive {
-		return []option{{col, -1}}
+		return append(opts, option{col, -1})
 	}
-	others := make([]int, 0, c.total())
+	others := c.others[:0]
 	for j := range c.total() {
 		if j != col {
 			others = append(others, j)
 		}
 	}
+	c.others = others
 	row := c.val[key*c.ncol:]
 	slices.SortStableFunc(others, func(a, b int) int { return cmp.Compare(row[a], row[b]) })
-	var opts []option
 	if col != c.total() {
 		opts = append(opts, option{col, -1})
 	}
@@ -687,7 +688,8 @@ func (c *cube) columnOptions(key, col, limit int) []option {
 	return opts
 }
 
-// search returns the best box of the options, stopping at one that is feasible and free.
+// search returns the best box of the options, stopping at the first that is free (and, for a
+// cell of firms, feasible).
 func (c *cube) search(opts *[numAxes + 1][]option, zero bool) (box, verdict) {
 	var bx, best box
 	var bestV verdict
@@ -699,9 +701,9 @@ func (c *cube) search(opts *[numAxes + 1][]option, zero bool) (box, verdict) {
 				bx[axisPref] = op
 				for _, oc := range opts[colAxis] {
 					bx[colAxis] = oc
-					if v := c.evaluate(&bx); v.better(bestV, zero) {
+					if v := c.evaluate(&bx, bestV, zero); v.better(bestV, zero) {
 						best, bestV = bx, v
-						if v.strict && v.cost == 0 {
+						if v.cost == 0 && (zero || v.feasible) {
 							return best, bestV
 						}
 					}
@@ -712,22 +714,31 @@ func (c *cube) search(opts *[numAxes + 1][]option, zero bool) (box, verdict) {
 	return best, bestV
 }
 
-// corner returns the key of corner m of a box (bit ax of m: the second value on axis ax),
-// whether it is an atom, and the sign of the change there.
-func (c *cube) corner(bx *box, m int) (key int, atom bool, sign int) {
-	atom, sign = true, 1
-	for ax := range numAxes {
-		g := bx[ax].a
-		if m>>ax&1 == 1 {
-			if g = bx[ax].b; g < 0 {
-				atom = false
-			} else {
-				sign = -sign
+// corner is a corner of a box: its key, whether it is an atom, and the sign of the change there.
+type corner struct {
+	key, sign int
+	atom      bool
+}
+
+// corners returns the corners of a box; bit ax of a corner's index says it takes the second
+// value on axis ax (for a point, the sum over the axis).
+func (c *cube) corners(bx *box) [8]corner {
+	var cs [8]corner
+	for m := range cs {
+		cs[m] = corner{sign: 1, atom: true}
+		for ax := range numAxes {
+			g := bx[ax].a
+			if m>>ax&1 == 1 {
+				if g = bx[ax].b; g < 0 {
+					cs[m].atom = false
+				} else {
+					cs[m].sign = -cs[m].sign
+				}
 			}
+			cs[m].key += (g + 1) * c.sp.stride[ax]
 		}
-		key += (g + 1) * c.sp.stride[ax]
 	}
-	return key, atom, sign
+	return cs
 }
 
 // columns returns the columns a box changes: its first, and the second (the total, for a point
@@ -743,13 +754,13 @@ func (c *cube) columns(bx *box) [2]int {
 	return [2]int{o.a, o.b}
 }
 
-// evaluate says what a box would cost.
-func (c *cube) evaluate(bx *box) verdict {
+// evaluate says what a box would cost; it stops short when the box cannot beat bound.
+func (c *cube) evaluate(bx *box, bound verdict, zero bool) verdict {
 	var v verdict
 	cols := c.columns(bx)
-	for m := range 8 {
-		key, _, _ := c.corner(bx, m)
-		switch c.sp.kind[key] {
+	cs := c.corners(bx)
+	for _, cn := range cs {
+		switch c.sp.kind[cn.key] {
 		case virtual:
 			continue
 		case empty:
@@ -759,7 +770,7 @@ func (c *cube) evaluate(bx *box) verdict {
 			if col < 0 {
 				continue
 			}
-			i := key*c.ncol + col
+			i := cn.key*c.ncol + col
 			if c.pinned(i) {
 				return verdict{}
 			}
@@ -770,53 +781,61 @@ func (c *cube) evaluate(bx *box) verdict {
 		}
 	}
 	v.ok = true
-	v.feasible = c.feasible(bx, 1, false) || c.feasible(bx, -1, false)
-	v.strict = v.feasible && (c.feasible(bx, 1, true) || c.feasible(bx, -1, true))
+	if bound.ok && v.cost > bound.cost && (zero || bound.feasible) {
+		return v // it cannot win: it hides more than a box already as good in bounds
+	}
+	v.feasible = c.feasible(bx, &cs, 1, false) || c.feasible(bx, &cs, -1, false)
+	v.strict = v.feasible && (c.feasible(bx, &cs, 1, true) || c.feasible(bx, &cs, -1, true))
 	return v
 }
 
-// feasible says whether adding dir times the box keeps within bounds every published cell it
-// changes, or (strict) every cell and atom.
-func (c *cube) feasible(bx *box, dir int, strict bool) bool {
+// feasible says whether adding dir times the box keeps within bounds every margin it changes
+// (every key with an axis summed: the published cells and the unpublished margins a reader
+// knows to be non-negative), or, strict, every atom too.
+func (c *cube) feasible(bx *box, cs *[8]corner, dir int, strict bool) bool {
 	o := bx[colAxis]
-	for m := range 8 {
-		key, _, sign := c.corner(bx, m)
-		if !strict && c.sp.kind[key] != published {
+	for _, cn := range cs {
+		if !strict && cn.atom {
 			continue
 		}
-		up := sign*dir > 0
-		if !c.movable(key, o.a, up, o.b < 0) {
+		up := cn.sign*dir > 0
+		if !c.movable(cn.key, o.a, up, o.b < 0, strict) {
 			return false
 		}
-		if c.exclusive && o.b >= 0 && !c.movable(key, o.b, !up, false) {
+		if c.exclusive && o.b >= 0 && !c.movable(cn.key, o.b, !up, false, strict) {
 			return false
 		}
 	}
 	return true
 }
 
-// movable says whether the count of an atom's column can go up (or down) by one: not below
-// zero; a multiple-choice column not above the atom's answered firms; a total not above its
-// firms (point: the total changes), nor, for multiple choice, outside what the column counts
-// allow.
-func (c *cube) movable(key, col int, up, point bool) bool {
+// movable says whether the count of a key's column can go up (or down) by one: not below zero;
+// a multiple-choice column not above the key's answered firms, nor the answered firms below the
+// largest column or above their sum; a total (point: the total changes with the column) not
+// above the key's firms. Strict, these bounds are the atoms' own; else only those a reader can
+// apply: through shown cells, and the firms published as a view's n.
+func (c *cube) movable(key, col int, up, point, strict bool) bool {
 	row := c.val[key*c.ncol : (key+1)*c.ncol]
 	t := c.total()
+	known := func(j int) bool { return strict || c.shown(key*c.ncol+j) }
+	room := row[t] < c.sp.firms[key] || !(strict || c.sp.pinned[key])
 	switch {
-	case c.exclusive && up:
-		return !point || row[t] < c.sp.firms[key]
-	case c.exclusive || col < t:
-		if up {
-			return row[col] < row[t]
-		}
+	case !up && (c.exclusive || col < t):
 		return row[col] > 0
+	case c.exclusive:
+		return !point || room
+	case col < t:
+		return row[col] < row[t] || !known(t)
 	}
-	most, sum := 0, 0
-	for _, n := range row[:t] {
-		most, sum = max(most, n), sum+n
+	most, sum, all := 0, 0, true
+	for j, n := range row[:t] {
+		if known(j) {
+			most = max(most, n)
+		}
+		sum, all = sum+n, all && known(j)
 	}
 	if up {
-		return row[t] < c.sp.firms[key] && row[t] < sum
+		return room && (row[t] < sum || !all)
 	}
 	return row[t] > 0 && row[t] > most
 }
@@ -824,18 +843,13 @@ func (c *cube) movable(key, col int, up, point bool) bool {
 // apply hides the shown cells a box changes and records that it protects all of them.
 func (c *cube) apply(bx *box) {
 	cols := c.columns(bx)
-	for m := range 8 {
-		key, _, _ := c.corner(bx, m)
-		kind := c.sp.kind[key]
+	for _, cn := range c.corners(bx) {
 		for _, col := range cols {
 			if col < 0 {
 				continue
 			}
-			i := key*c.ncol + col
-			if kind == published {
-				if co := c.sp.coord[key]; os.Getenv("TRACE") != "" && c.ncol == 3 && co[0] < 0 && co[1] < 0 && co[2] >= 0 && !c.hid[i] {
-					fmt.Printf("apply %+v hides %v col %d (val %d); target %v\n", *bx, co, col, c.val[i], c.trace)
-				}
+			i := cn.key*c.ncol + col
+			if c.sp.kind[cn.key] == published {
 				c.hid[i] = true
 			}
 			c.wit[i] = true
@@ -852,24 +866,41 @@ type viewSplit struct {
 
 // view assembles the tables of the whole view (ax < 0) or of the view of group g of axis ax.
 func (v *Views) view(j *joint, ax, g int) Aggregate {
-	sp := j.space
 	base := [numAxes]int{-1, -1, -1}
+	splitAxes := []int{-1}
 	if ax >= 0 {
 		base[ax] = g
 	}
-	splitAxes := []int{-1}
 	for sa := range numAxes {
 		if sa != ax {
 			splitAxes = append(splitAxes, sa)
 		}
 	}
+	sums, present, n := v.sumRows(j.space, base, splitAxes)
+	var splits []viewSplit
+	for _, sa := range splitAxes {
+		splits = append(splits, v.split(j.space, base, sa, present, n))
+	}
+	agg := Aggregate{N: n, K: j.k, Questions: []QuestionTable{}, Scores: []ScoreTable{}}
+	for qi := range v.questions {
+		agg.Questions = append(agg.Questions, v.questionView(j, qi, splits, sums))
+	}
+	for m := range v.metrics {
+		agg.Scores = append(agg.Scores, v.scoreView(j, m, splits, sums))
+	}
+	return agg
+}
+
+// sumRows sums the atoms of a view (those within base) into the rows of its splits, by key; it
+// returns the sums, the groups present per split axis, and the view's firms.
+func (v *Views) sumRows(sp *keyspace, base [numAxes]int, splitAxes []int) (map[int][]int, [numAxes]map[int]bool, int) {
 	sums, n := map[int][]int{}, 0
 	var present [numAxes]map[int]bool
 	for sa := range numAxes {
 		present[sa] = map[int]bool{}
 	}
 	for a, at := range v.atomAt {
-		if ax >= 0 && at[ax] != g {
+		if !within(at, base) {
 			continue
 		}
 		n += v.firms[a]
@@ -877,7 +908,7 @@ func (v *Views) view(j *joint, ax, g int) Aggregate {
 			c := base
 			if sa >= 0 {
 				if v.names[sa][at[sa]] == "" {
-					continue
+					continue // a blank group has no row
 				}
 				c[sa] = at[sa]
 				present[sa][at[sa]] = true
@@ -892,18 +923,17 @@ func (v *Views) view(j *joint, ax, g int) Aggregate {
 			}
 		}
 	}
-	var splits []viewSplit
-	for _, sa := range splitAxes {
-		splits = append(splits, v.split(sp, base, sa, present, n))
+	return sums, present, n
+}
+
+// within says whether an atom is in the group base fixes.
+func within(at, base [numAxes]int) bool {
+	for ax, g := range base {
+		if g >= 0 && at[ax] != g {
+			return false
+		}
 	}
-	agg := Aggregate{N: n, K: j.k, Questions: []QuestionTable{}, Scores: []ScoreTable{}}
-	for qi := range v.questions {
-		agg.Questions = append(agg.Questions, v.questionView(j, qi, splits, sums))
-	}
-	for m := range v.metrics {
-		agg.Scores = append(agg.Scores, v.scoreView(j, m, splits, sums))
-	}
-	return agg
+	return true
 }
 
 // split lists the rows of a view's split by axis sa (-1: the "all" row), sorted by group.
