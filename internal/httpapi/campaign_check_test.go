@@ -280,3 +280,37 @@ func (ts *testServer) checkRefusedFilters(t *testing.T, token, campaign string, 
 		t.Error("every group was offered as a filter: the generated campaign has no small group to test refusal with")
 	}
 }
+
+// checkResultsCSV downloads the answers table as CSV and checks that Excel in Japan would open
+// it (UTF-8 with BOM, CRLF), with the Japanese columns, and that every count equals the
+// results' cell of the same question, group and answer: a suppressed cell reads 秘匿, never 0.
+func (ts *testServer) checkResultsCSV(t *testing.T, token, campaign string, agg scoring.Aggregate) {
+	t.Helper()
+	res, body := ts.do(t, http.MethodGet, "/api/v1/campaigns/"+campaign+"/results.csv?lang=ja", token, nil)
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) || !bytes.Contains(body, []byte("\r\n")) {
+		t.Fatalf("results.csv: %d, starts %q", res.StatusCode, body[:min(len(body), 12)])
+	}
+	recs, err := csv.NewReader(bytes.NewReader(body[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"設問ID", "設問", "集計区分", "グループ", "回答", "企業数", "割合（%）", "回答企業数"}
+	if !slices.Equal(recs[0], want) {
+		t.Fatalf("columns %q, want %q", recs[0], want)
+	}
+	hidden, shown := 0, 0
+	for _, r := range recs[1:] {
+		switch r[5] {
+		case "秘匿":
+			hidden++
+		default:
+			if _, err := strconv.Atoi(r[5]); err != nil {
+				t.Fatalf("count %q is neither a number nor 秘匿: %q", r[5], r)
+			}
+			shown++
+		}
+	}
+	if total := len(cells(agg)); shown != total || hidden == 0 {
+		t.Errorf("the CSV shows %d counts and hides %d; the results show %d", shown, hidden, len(cells(agg)))
+	}
+}

@@ -125,4 +125,5 @@ func TestCampaignEndToEnd(t *testing.T) {
 		checkComplement(t, whole.Aggregate, view.Aggregate, 5)
 	}
 	ts.checkRefusedFilters(t, admin, f.campaign, firms, whole.Filters)
+	ts.checkResultsCSV(t, admin, f.campaign, whole.Aggregate)
 }
