@@ -67,6 +67,16 @@ func (l labeller) column(q *questionnaire.Question, col string) string {
 	return col
 }
 
+// metric names a score: the overall score, or the title of the domain's section.
+func (l labeller) metric(id string) string {
+	for _, sec := range l.def.Sections {
+		if sec.Domain != "" && sec.Domain == id {
+			return sec.Title.In(l.lang)
+		}
+	}
+	return locale.Get(l.lang, "campaign.export.overall")
+}
+
 func (l labeller) dimension(dim string) string {
 	return locale.Get(l.lang, "campaign.export.dim."+dim)
 }
@@ -107,12 +117,7 @@ func (l labeller) scoreSheet(agg scoring.Aggregate) Sheet {
 		t("mean"), t("q1"), t("median"), t("q3")}}
 	hidden := t("suppressed")
 	for _, st := range agg.Scores {
-		metric := t("overall")
-		for _, sec := range l.def.Sections {
-			if sec.Domain != "" && sec.Domain == st.Metric {
-				metric = sec.Title.In(l.lang)
-			}
-		}
+		metric := l.metric(st.Metric)
 		for _, sp := range st.Splits {
 			for _, d := range sp.Rows {
 				row := []string{metric, l.dimension(sp.Dimension), l.group(sp.Dimension, d.Group)}

@@ -48,6 +48,32 @@ func (h campaigns) resultsXLSX(c *gin.Context) {
 	h.attach(c, "results", "xlsx", xlsxType, buf.Bytes())
 }
 
+// reportPDF is the campaign report (?lang=ja|en, default ja), whole or filtered like the
+// results: their tables, suppressed alike, with the method and the response rate, to print or
+// pass on. It renders in a slot of the renderer, as the firms' reports do.
+func (h campaigns) reportPDF(c *gin.Context) {
+	lang, ok := langParam(c)
+	if !ok {
+		return
+	}
+	f, err := filterOf(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	in, err := h.svc.ReportInput(c.Request.Context(), principal(c), c.Param("id"), f, lang)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	body, err := h.render.campaignReport(c.Request.Context(), in)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	h.attach(c, "report-"+lang, "pdf", "application/pdf", body)
+}
+
 func (h campaigns) sheets(c *gin.Context) ([]campaign.Sheet, bool) {
 	f, err := filterOf(c)
 	if err != nil {

@@ -58,8 +58,8 @@ func TestReportFirmHeader(t *testing.T) {
 	}
 }
 
-// pdfText reads a PDF's text back with pdftotext.
-func pdfText(t *testing.T, pdf []byte) string {
+// pdfText reads a PDF's text back with pdftotext, given any options beyond -enc UTF-8 (-layout).
+func pdfText(t *testing.T, pdf []byte, options ...string) string {
 	t.Helper()
 	tool, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -72,7 +72,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
+	out, err := exec.Command(tool, append(options, "-enc", "UTF-8", path, "-")...).Output()
 	if err != nil {
 		t.Fatal(err)
 	}

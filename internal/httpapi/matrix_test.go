@@ -81,6 +81,7 @@ func matrix(f *staffFixture) map[string]route {
 		"GET /api/v1/campaigns/:id/results":           {campaignOfA, nil},
 		"GET /api/v1/campaigns/:id/results.csv":       {campaignOfA, nil},
 		"GET /api/v1/campaigns/:id/results.xlsx":      {campaignOfA, nil},
+		"GET /api/v1/campaigns/:id/report.pdf":        {campaignOfA, nil},
 		"GET /api/v1/campaigns/:id/responses.csv":     {campaignOfA, nil},
 	}
 }

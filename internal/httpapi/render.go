@@ -36,7 +36,8 @@ type RenderOptions struct {
 	// negative = none kept.
 	CacheBytes int64
 	// Observe, when set, is called before each render, inside its slot, with what is rendered
-	// ("report", "checklist" or "blank checklist"). Tests count renders and hold slots with it.
+	// ("report", "checklist", "campaign report" or "blank checklist"). Tests count renders and
+	// hold slots with it.
 	Observe func(kind string)
 }
 
@@ -91,6 +92,16 @@ func (r *renderer) pdf(ctx context.Context, in report.Input) ([]byte, error) {
 		return nil, err
 	}
 	return r.render(ctx, "report", key, func(w io.Writer) error { return report.PDF(w, in) })
+}
+
+// campaignReport is the campaign report of in. Its input is plain, already-labelled data, so
+// the whole of it is the cache key.
+func (r *renderer) campaignReport(ctx context.Context, in report.CampaignInput) ([]byte, error) {
+	key, err := inputKey("campaign report", in)
+	if err != nil {
+		return nil, err
+	}
+	return r.render(ctx, "campaign report", key, func(w io.Writer) error { return report.CampaignReport(w, in) })
 }
 
 // workbook is the checklist workbook of in.

@@ -93,7 +93,7 @@ func New(d Deps) (*gin.Engine, error) {
 	as.PUT("/:id/consent", limit.save, a.consent)
 	v1.GET("/checklist.xlsx", limit.download, a.blankChecklistXLSX)
 
-	staffRoutes(v1, d, limit)
+	staffRoutes(v1, d, limit, render)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)
@@ -104,13 +104,13 @@ func New(d Deps) (*gin.Engine, error) {
 // staffRoutes are the routes of chamber staff and platform admins: log in, accounts, and the
 // campaigns. Every route after authenticate needs an access token; the services decide by role
 // and chamber what it may see (another chamber's campaign is 404, as a missing one is).
-func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits) {
+func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits, render *renderer) {
 	if d.Auth == nil || d.Campaigns == nil {
 		return
 	}
 	public := publicURL(d.PublicURL)
 	acc := accounts{svc: d.Auth, public: public}
-	cam := campaigns{svc: d.Campaigns, public: public, now: d.clock()}
+	cam := campaigns{svc: d.Campaigns, public: public, now: d.clock(), render: render}
 	au := v1.Group("/auth", noStore)
 	au.POST("/login", limit.create, acc.login)
 	au.POST("/refresh", acc.refresh)
@@ -136,6 +136,7 @@ func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits) {
 	st.GET("/campaigns/:id/results", cam.results)
 	st.GET("/campaigns/:id/results.csv", limit.download, cam.resultsCSV)
 	st.GET("/campaigns/:id/results.xlsx", limit.download, cam.resultsXLSX)
+	st.GET("/campaigns/:id/report.pdf", limit.download, cam.reportPDF)
 	st.GET("/campaigns/:id/responses.csv", limit.download, cam.responsesCSV)
 }
 

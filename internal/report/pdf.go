@@ -150,32 +150,19 @@ func (d *doc) subheading(s string) {
 // PDF writes the action report. A panic of the renderer comes back as an error, never as a crash
 // of the caller.
 func PDF(w io.Writer, in Input) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("report: the renderer failed: %v", r)
-		}
-	}()
+	defer recovered(&err)
 	if in.Lang != "en" {
 		in.Lang = "ja"
 	}
 	var substituted bool
 	in.FirmName, substituted = PrintableName(in.FirmName)
-	f := gofpdf.New("P", "mm", "A4", "")
-	d := &doc{Fpdf: f, lang: in.Lang, in: in, nameSubstituted: substituted}
-	f.AddUTF8FontFromBytes(fontName, "", ipaexGothic)
-	if err := f.Error(); err != nil {
-		return fmt.Errorf("report: font: %w", err)
+	d, err := newDoc(in.Lang, locale.Get(in.Lang, "report.economic_security_readiness_report"), in.Date)
+	if err != nil {
+		return err
 	}
-	f.SetCreationDate(in.Date)
-	f.SetModificationDate(in.Date)
-	f.SetCatalogSort(true)
-	f.SetProducer("esready", true)
-	f.SetTitle(d.tr("report.economic_security_readiness_report"), true)
-	f.SetMargins(marginL, marginTop, marginR)
-	f.SetAutoPageBreak(false, 0)
-	f.AliasNbPages("{nb}")
-	f.SetFooterFunc(d.footer)
-	f.SetHeaderFunc(d.header)
+	d.in, d.nameSubstituted = in, substituted
+	d.SetFooterFunc(d.footer)
+	d.SetHeaderFunc(d.header)
 
 	d.cover()
 	d.summary()
@@ -186,10 +173,42 @@ func PDF(w io.Writer, in Input) (err error) {
 	}
 	d.checklistPages()
 	d.methodology()
+	return d.output(w)
+}
+
+// recovered turns a panic of the renderer into an error of the report, deferred by each
+// renderer: a bad input never crashes the caller.
+func recovered(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("report: the renderer failed: %v", r)
+	}
+}
+
+// newDoc starts an A4 document in lang with the embedded font, its metadata dated date (pinned,
+// so that one input always gives the same bytes) and the report's margins.
+func newDoc(lang, title string, date time.Time) (*doc, error) {
+	f := gofpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes(fontName, "", ipaexGothic)
 	if err := f.Error(); err != nil {
+		return nil, fmt.Errorf("report: font: %w", err)
+	}
+	f.SetCreationDate(date)
+	f.SetModificationDate(date)
+	f.SetCatalogSort(true)
+	f.SetProducer("esready", true)
+	f.SetTitle(title, true)
+	f.SetMargins(marginL, marginTop, marginR)
+	f.SetAutoPageBreak(false, 0)
+	f.AliasNbPages("{nb}")
+	return &doc{Fpdf: f, lang: lang}, nil
+}
+
+// output writes the finished document, or the first error met while drawing it.
+func (d *doc) output(w io.Writer) error {
+	if err := d.Error(); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	return f.Output(w)
+	return d.Output(w)
 }
 
 func (d *doc) header() {
@@ -208,14 +227,17 @@ func (d *doc) header() {
 	d.SetY(marginTop)
 }
 
-func (d *doc) footer() {
+func (d *doc) footer() { d.pageFooter(d.tr("report.confidential_this_report_describes")) }
+
+// pageFooter draws a rule, note on the left and the page number on the right.
+func (d *doc) pageFooter(note string) {
 	d.SetDrawColor(0xBF, 0xBF, 0xBF)
 	d.SetLineWidth(0.2)
 	d.Line(marginL, footerY-2, marginL+contentW, footerY-2)
 	d.SetFont(fontName, "", 7.5)
 	d.color(grey)
 	d.SetXY(marginL, footerY)
-	d.CellFormat(contentW-25, 4, d.tr("report.confidential_this_report_describes"), "", 0, "L", false, 0, "")
+	d.CellFormat(contentW-25, 4, note, "", 0, "L", false, 0, "")
 	d.CellFormat(25, 4, fmt.Sprintf("%d / {nb}", d.PageNo()), "", 0, "R", false, 0, "")
 }
 
@@ -478,7 +500,20 @@ type tableColumn struct {
 func (d *doc) materialTable(materials []scoring.Material) {
 	cols := []tableColumn{{d.tr("report.material"), 46, "L"}, {d.tr("report.top_country"), 34, "C"}, {d.tr("report.share"), 16, "R"}, {d.tr("report.japan_share"), 16, "R"},
 		{"HHI", 18, "R"}, {d.tr("report.concentration"), 24, "C"}, {d.tr("report.china"), 20, "R"}}
-	d.SetFont(fontName, "", 8.5)
+	d.tableHeader(cols, 8.5)
+	for _, m := range materials {
+		share := "—"
+		if m.TopCountry != "" {
+			share = fmt.Sprintf("%g%%", m.TopShare)
+		}
+		d.tableRow(cols, []string{d.t(m.Label), m.Supplier(d.lang), share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
+			locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)}, 7, "B")
+	}
+}
+
+// tableHeader draws the headings of a table's columns on a tinted band, at a size.
+func (d *doc) tableHeader(cols []tableColumn, size float64) {
+	d.SetFont(fontName, "", size)
 	d.SetFillColor(light[0], light[1], light[2])
 	d.color(navy)
 	d.SetX(marginL)
@@ -487,33 +522,44 @@ func (d *doc) materialTable(materials []scoring.Material) {
 	}
 	d.Ln(-1)
 	d.color(black)
-	for _, m := range materials {
-		share := "—"
-		if m.TopCountry != "" {
-			share = fmt.Sprintf("%g%%", m.TopShare)
-		}
-		d.materialRow(cols, []string{d.t(m.Label), m.Supplier(d.lang), share, fmt.Sprintf("%g%%", m.JapanShare), questionnaire.Grouped(m.HHI),
-			locale.Label(d.lang, "label.concentration.", m.Concentration), fmt.Sprintf("%g%%", m.ChinaShare)})
-	}
 }
 
-// materialRow draws one row of the material table. The material's name wraps within its
-// column; the row grows to hold it.
-func (d *doc) materialRow(cols []tableColumn, vals []string) {
-	name := d.lines(vals[0], 8.5, cols[0].w-2)
-	rowH := max(7, 4.2*float64(len(name))+2.6)
+// tableLineH is the height of a line of text in a table row.
+const tableLineH = 4.2
+
+// rowCells returns the lines of each cell of a row of tableRow, and the row's height.
+func (d *doc) rowCells(cols []tableColumn, vals []string, minH float64) ([][]string, float64) {
+	cells := make([][]string, len(cols))
+	rowH := minH
+	for i, c := range cols {
+		cells[i] = d.lines(vals[i], 8.5, c.w-2)
+		rowH = max(rowH, tableLineH*float64(len(cells[i]))+2.6)
+	}
+	return cells, rowH
+}
+
+// tableRow draws one row of a table at 8.5 points, at least minH high, with a border under it
+// ("B") or none (""). A text wider than its column wraps within it; the row grows to hold the
+// longest.
+func (d *doc) tableRow(cols []tableColumn, vals []string, minH float64, border string) {
+	cells, rowH := d.rowCells(cols, vals, minH)
 	d.ensure(rowH)
 	x, y := marginL, d.GetY()
-	for i, line := range name {
-		d.SetXY(x, y+1.3+4.2*float64(i))
-		d.CellFormat(cols[0].w, 4.2, line, "", 0, "L", false, 0, "")
+	for i, c := range cols {
+		if len(cells[i]) > 1 {
+			for j, line := range cells[i] {
+				d.SetXY(x, y+1.3+tableLineH*float64(j))
+				d.CellFormat(c.w, tableLineH, line, "", 0, c.align, false, 0, "")
+			}
+			d.SetXY(x, y)
+			d.CellFormat(c.w, rowH, "", border, 0, c.align, false, 0, "")
+		} else {
+			d.SetXY(x, y)
+			d.CellFormat(c.w, rowH, vals[i], border, 0, c.align, false, 0, "")
+		}
+		x += c.w
 	}
-	d.SetXY(x, y)
-	d.CellFormat(cols[0].w, rowH, "", "B", 0, "L", false, 0, "")
-	for i, c := range cols[1:] {
-		d.CellFormat(c.w, rowH, vals[i+1], "B", 0, c.align, false, 0, "")
-	}
-	d.Ln(-1)
+	d.SetXY(marginL, y+rowH)
 }
 
 func (d *doc) firstSteps() {

@@ -167,6 +167,19 @@ func BenchmarkPDF(b *testing.B) {
 // TestEveryCharacterHasAGlyph reads every report back and checks each character against the
 // embedded font: a character without a glyph would print as an empty box.
 func TestEveryCharacterHasAGlyph(t *testing.T) {
+	f := load(t)
+	var all []string
+	for _, name := range []string{"small-sme", "mid-exporter", "large-firm"} {
+		for _, lang := range []string{"ja", "en"} {
+			all = append(all, pages(t, f.input(t, name, lang))...)
+		}
+	}
+	checkGlyphs(t, all)
+}
+
+// checkGlyphs fails for each character of pages that the embedded font has no glyph for.
+func checkGlyphs(t *testing.T, pages []string) {
+	t.Helper()
 	font, err := os.ReadFile("fonts/ipaexg.ttf")
 	if err != nil {
 		t.Fatal(err)
@@ -176,19 +189,14 @@ func TestEveryCharacterHasAGlyph(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf sfnt.Buffer
-	f := load(t)
 	missing := map[rune]bool{}
-	for _, name := range []string{"small-sme", "mid-exporter", "large-firm"} {
-		for _, lang := range []string{"ja", "en"} {
-			for _, p := range pages(t, f.input(t, name, lang)) {
-				for _, r := range p {
-					if r < ' ' {
-						continue
-					}
-					if g, err := sf.GlyphIndex(&buf, r); err != nil || g == 0 {
-						missing[r] = true
-					}
-				}
+	for _, p := range pages {
+		for _, r := range p {
+			if r < ' ' {
+				continue
+			}
+			if g, err := sf.GlyphIndex(&buf, r); err != nil || g == 0 {
+				missing[r] = true
 			}
 		}
 	}
