@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/scoring"
 )
@@ -312,5 +314,48 @@ func (ts *testServer) checkResultsCSV(t *testing.T, token, campaign string, agg 
 	}
 	if total := len(cells(agg)); shown != total || hidden == 0 {
 		t.Errorf("the CSV shows %d counts and hides %d; the results show %d", shown, hidden, len(cells(agg)))
+	}
+}
+
+// checkResultsXLSX reads the workbook back: both tables, with their headers.
+func (ts *testServer) checkResultsXLSX(t *testing.T, token, campaign string) {
+	t.Helper()
+	res, body := ts.do(t, http.MethodGet, "/api/v1/campaigns/"+campaign+"/results.xlsx?lang=en", token, nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("results.xlsx: %d", res.StatusCode)
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	if got := wb.GetSheetList(); !slices.Equal(got, []string{"Answers", "Scores"}) {
+		t.Fatalf("sheets %q", got)
+	}
+	rows, err := wb.GetRows("Answers")
+	if err != nil || len(rows) < 100 || rows[0][0] != "Question id" || rows[0][5] != "Firms" {
+		t.Fatalf("the Answers sheet: %d rows, header %q, %v", len(rows), rows[0], err)
+	}
+}
+
+// checkConsented: the individual answers export holds the consenting firms, and no other.
+func (ts *testServer) checkConsented(t *testing.T, token, campaign string, firms []generatedFirm) {
+	t.Helper()
+	res, body := ts.do(t, http.MethodGet, "/api/v1/campaigns/"+campaign+"/responses.csv", token, nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("responses.csv: %d", res.StatusCode)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range recs[1:] {
+		got[r[1]] = true
+	}
+	for i, f := range firms {
+		if consented := i%3 == 0; got[f.email] != consented {
+			t.Errorf("%s (consent %v) in the individual answers: %v", f.email, consented, got[f.email])
+		}
 	}
 }

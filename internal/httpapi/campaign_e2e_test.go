@@ -126,4 +126,6 @@ func TestCampaignEndToEnd(t *testing.T) {
 	}
 	ts.checkRefusedFilters(t, admin, f.campaign, firms, whole.Filters)
 	ts.checkResultsCSV(t, admin, f.campaign, whole.Aggregate)
+	ts.checkResultsXLSX(t, admin, f.campaign)
+	ts.checkConsented(t, admin, f.campaign, firms)
 }
