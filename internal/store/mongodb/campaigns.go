@@ -90,20 +90,8 @@ func (s *Store) findCampaign(ctx context.Context, filter bson.D, what string) (c
 
 // Campaigns returns the campaigns of a chamber, newest first (index chamber_campaigns).
 func (s *Store) Campaigns(ctx context.Context, chamberID string) ([]campaign.Campaign, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}})
-	cur, err := s.db.Collection(colCampaigns).Find(ctx, bson.D{{Key: "chamber_id", Value: chamberID}}, opts)
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: campaigns of %s: %w", chamberID, err)
-	}
-	var docs []campaignDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: campaigns of %s: %w", chamberID, err)
-	}
-	var out []campaign.Campaign
-	for _, d := range docs {
-		out = append(out, campaignFromDoc(d))
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colCampaigns), bson.D{{Key: "chamber_id", Value: chamberID}},
+		bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}}, campaignFromDoc, "campaigns of "+chamberID)
 }
 
 // UpdateCampaign replaces the titles, dates and code of a campaign. A code in use by another
@@ -162,21 +150,14 @@ func (s *Store) Responses(ctx context.Context, campaignID string) ([]campaign.Re
 	for _, f := range []string{"invitation", "status", "consent", "created_at", "submitted_at", "sub.size_band", "sub.sector"} {
 		proj = append(proj, bson.E{Key: f, Value: 1})
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}).SetProjection(proj)
-	cur, err := s.db.Collection(colAssessments).Find(ctx, bson.D{{Key: "campaign", Value: campaignID}}, opts)
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: responses to %s: %w", campaignID, err)
+	return findAll(ctx, s.db.Collection(colAssessments), bson.D{{Key: "campaign", Value: campaignID}},
+		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, responseFromDoc, "responses to "+campaignID,
+		options.Find().SetProjection(proj))
+}
+
+func responseFromDoc(d responseDoc) campaign.Response {
+	return campaign.Response{
+		AssessmentID: d.ID, Invitation: d.Invitation, Status: assessment.Status(d.Status), Consent: d.Consent,
+		CreatedAt: utc(d.CreatedAt), SubmittedAt: utc(d.SubmittedAt), SizeBand: d.Sub.SizeBand, Sector: d.Sub.Sector,
 	}
-	var docs []responseDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: responses to %s: %w", campaignID, err)
-	}
-	var out []campaign.Response
-	for _, d := range docs {
-		out = append(out, campaign.Response{
-			AssessmentID: d.ID, Invitation: d.Invitation, Status: assessment.Status(d.Status), Consent: d.Consent,
-			CreatedAt: utc(d.CreatedAt), SubmittedAt: utc(d.SubmittedAt), SizeBand: d.Sub.SizeBand, Sector: d.Sub.Sector,
-		})
-	}
-	return out, nil
 }

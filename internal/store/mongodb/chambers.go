@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/esready/esready/internal/auth"
 )
@@ -57,17 +56,5 @@ func (s *Store) Chamber(ctx context.Context, id string) (auth.Chamber, error) {
 
 // Chambers returns every chamber by id.
 func (s *Store) Chambers(ctx context.Context) ([]auth.Chamber, error) {
-	cur, err := s.db.Collection(colChambers).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: chambers: %w", err)
-	}
-	var docs []chamberDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: chambers: %w", err)
-	}
-	var out []auth.Chamber
-	for _, d := range docs {
-		out = append(out, chamberFromDoc(d))
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colChambers), bson.D{}, bson.D{{Key: "_id", Value: 1}}, chamberFromDoc, "chambers")
 }

@@ -93,20 +93,8 @@ func (s *Store) AddInvitations(ctx context.Context, campaignID string, invs []ca
 // campaign_invitations).
 func (s *Store) Invitations(ctx context.Context, campaignID string) ([]campaign.Invitation, error) {
 	sort := bson.D{{Key: "created_at", Value: 1}, {Key: "batch", Value: 1}, {Key: "pos", Value: 1}}
-	cur, err := s.db.Collection(colInvitations).Find(ctx, bson.D{{Key: "campaign_id", Value: campaignID}},
-		options.Find().SetSort(sort))
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: invitations of %s: %w", campaignID, err)
-	}
-	var docs []invitationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: invitations of %s: %w", campaignID, err)
-	}
-	var out []campaign.Invitation
-	for _, d := range docs {
-		out = append(out, invitationFromDoc(d))
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colInvitations), bson.D{{Key: "campaign_id", Value: campaignID}}, sort,
+		invitationFromDoc, "invitations of "+campaignID)
 }
 
 // InvitationByToken finds an invitation by the hash of its token; a missing one is

@@ -9,7 +9,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/esready/esready/internal/auth"
 )
@@ -105,20 +104,8 @@ func (s *Store) UsersOfChamber(ctx context.Context, chamberID string) ([]auth.Us
 	if chamberID == "" {
 		return nil, nil
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "email", Value: 1}})
-	cur, err := s.db.Collection(colUsers).Find(ctx, bson.D{{Key: "chamber_id", Value: chamberID}}, opts)
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: users of chamber %s: %w", chamberID, err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: users of chamber %s: %w", chamberID, err)
-	}
-	var out []auth.User
-	for _, d := range docs {
-		out = append(out, userFromDoc(d))
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colUsers), bson.D{{Key: "chamber_id", Value: chamberID}},
+		bson.D{{Key: "email", Value: 1}}, userFromDoc, "users of chamber "+chamberID)
 }
 
 // UpdateUser replaces the name, role, password hash, invitation and disabled flag of a user.
