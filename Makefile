@@ -41,6 +41,8 @@ test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPrintableName$$' -fuzztime=$(FUZZTIME) ./internal/report/
 	$(GO) test -run='^$$' -fuzz='^FuzzReportFirm$$' -fuzztime=$(FUZZTIME) ./internal/httpapi/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseInvitations$$' -fuzztime=$(FUZZTIME) ./internal/campaign/
+	$(GO) test -run='^$$' -fuzz='^FuzzChoiceCodes$$' -fuzztime=$(FUZZTIME) ./internal/scoring/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeDomains$$' -fuzztime=$(FUZZTIME) ./internal/store/sqlite/
 
 # npm ci again only when the lock file changed (npm writes node_modules/.package-lock.json).
 frontend/node_modules/.package-lock.json: frontend/package-lock.json

@@ -59,9 +59,13 @@ type SubmissionQuery struct {
 	Limit           int
 	// Campaign, when not empty, selects only the rows of that campaign (tombstones included).
 	Campaign string
-	// Choices asks for the choice answers too. The peer benchmark does without them, which
-	// keeps reading 100,000 rows at start-up well under a second.
+	// Choices asks for the choice answers too, with their codes. The peer benchmark does
+	// without them, which keeps reading 100,000 rows at start-up well under a second.
 	Choices bool
+	// Codes asks for the choice codes instead: a row that has them comes without Choices, one
+	// without them (written before codes were) with its Choices. A campaign's tables fold the
+	// codes, a hundred bytes a row where the choices are two thousand.
+	Codes bool
 }
 
 // Submission is the compact row of one submitted assessment: what the peer benchmark and the
@@ -89,6 +93,9 @@ type Submission struct {
 	// Choices are the answers to single, multiple-choice and scale questions, the ones
 	// aggregates count; numbers, shares and free text stay out.
 	Choices questionnaire.Answers
+	// Codes are the same answers as scoring.EncodeChoices encodes them; empty on rows written
+	// before they were, and on tombstones.
+	Codes []byte
 	// Deleted marks a tombstone: the row left by DeleteAssessment in place of the row of a
 	// deleted submission. It keeps the ids (assessment, firm, questionnaire version, campaign)
 	// and SubmittedAt of the row it replaced, and none of its scores, profile or choices.
@@ -129,6 +136,6 @@ func NewSubmission(a Assessment, def *questionnaire.Definition, r scoring.Result
 	return Submission{
 		AssessmentID: a.ID, FirmKey: a.FirmKey, QuestionnaireID: a.QuestionnaireID, Version: a.Version,
 		Campaign: a.Campaign, SizeBand: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture, SubmittedAt: at,
-		Overall: r.Overall.Score, Domains: domains, Choices: choices,
+		Overall: r.Overall.Score, Domains: domains, Choices: choices, Codes: scoring.EncodeChoices(def, a.Answers),
 	}
 }

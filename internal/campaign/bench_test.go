@@ -66,23 +66,33 @@ func newBenchCampaign(b *testing.B, n int) *benchCampaign {
 }
 
 func (bc *benchCampaign) submit(b *testing.B, def *questionnaire.Definition, id string, answers questionnaire.Answers) {
+	submitFirm(b, bc.store, def, bc.id, id, answers, func(*assessment.Submission) {})
+}
+
+// submitFirm stores a firm's submission in a campaign through the store's own submit path, its
+// compact row as edit leaves it.
+func submitFirm(tb testing.TB, st *sqlite.Store, def *questionnaire.Definition, campaignID, id string,
+	answers questionnaire.Answers, edit func(*assessment.Submission)) {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	a := assessment.Assessment{ID: id, QuestionnaireID: def.ID, Version: def.Version, Hash: def.Hash, Lang: "ja",
-		Status: assessment.StatusDraft, Answers: answers, TokenHash: "h", CreatedAt: now, UpdatedAt: now, FirmKey: id, Campaign: bc.id}
-	if err := bc.store.CreateAssessment(ctx, a); err != nil {
-		b.Error(err)
+		Status: assessment.StatusDraft, Answers: answers, TokenHash: "h", CreatedAt: now, UpdatedAt: now, FirmKey: id,
+		Campaign: campaignID}
+	if err := st.CreateAssessment(ctx, a); err != nil {
+		tb.Error(err)
 		return
 	}
 	r := scoring.Score(def, answers)
-	if _, err := bc.store.MarkSubmitted(ctx, id, 0, r, assessment.NewSubmission(a, def, r, now)); err != nil {
-		b.Error(err)
+	row := assessment.NewSubmission(a, def, r, now)
+	edit(&row)
+	if _, err := st.MarkSubmitted(ctx, id, 0, r, row); err != nil {
+		tb.Error(err)
 	}
 }
 
 // varied returns n valid answer sets from the examples, every practice level at random and the
 // firms spread over industries, sizes and prefectures.
-func varied(b *testing.B, def *questionnaire.Definition, n int) []questionnaire.Answers {
+func varied(b testing.TB, def *questionnaire.Definition, n int) []questionnaire.Answers {
 	raw, err := os.ReadFile("../../examples/answers/mid-exporter.json")
 	if err != nil {
 		b.Fatal(err)

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -101,71 +102,87 @@ func (v *view) reset(def *questionnaire.Definition) {
 // A rebuild from 0 never stops: there, a firm's later row replaces its earlier one in firms
 // before anything is folded (foldAll).
 func (v *view) read(ctx context.Context, st Reader, c Campaign, after int64) (bool, error) {
-	var rows []assessment.Submission
+	var pages [][]assessment.Submission // not one slice: appending would copy every row
 	for {
 		page, err := st.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: c.QuestionnaireID, Version: c.Version,
-			Campaign: c.ID, After: after, Limit: pageSize, Choices: true})
+			Campaign: c.ID, After: after, Limit: pageSize, Codes: true})
 		if err != nil {
 			return false, err
 		}
-		rows = append(rows, page...)
+		for _, r := range page {
+			if err := v.views.CheckCodes(r.Codes); err != nil {
+				return false, fmt.Errorf("campaign %s: submission %s: %w", c.ID, r.AssessmentID, err)
+			}
+		}
+		pages = append(pages, page)
 		if len(page) < pageSize {
 			break
 		}
 		after = page[len(page)-1].Seq
 	}
 	if v.high == 0 && len(v.firms) == 0 {
-		v.foldAll(rows)
+		v.foldAll(pages)
 		return false, nil
 	}
-	for _, r := range rows {
-		if v.recent[r.Seq] || r.Seq <= v.high-lookback {
-			continue
+	for _, page := range pages {
+		for _, r := range page {
+			if v.recent[r.Seq] || r.Seq <= v.high-lookback {
+				continue
+			}
+			if _, seen := v.firms[r.FirmKey]; seen || r.Deleted {
+				return true, nil
+			}
+			v.fold(&r)
 		}
-		if _, seen := v.firms[r.FirmKey]; seen || r.Deleted {
-			return true, nil
-		}
-		v.fold(r)
 	}
 	return false, nil
 }
 
 // foldAll folds a complete read: each firm's latest row, unless that row is a tombstone.
-func (v *view) foldAll(rows []assessment.Submission) {
-	latest := map[string]assessment.Submission{}
-	for _, r := range rows {
-		if prev, ok := latest[r.FirmKey]; !ok || r.Seq > prev.Seq {
-			latest[r.FirmKey] = r
-		}
-		v.high = max(v.high, r.Seq)
+func (v *view) foldAll(pages [][]assessment.Submission) {
+	n := 0
+	for _, page := range pages {
+		n += len(page)
 	}
-	for _, r := range rows {
-		if l := latest[r.FirmKey]; l.Seq == r.Seq && !r.Deleted {
-			v.fold(r)
-		} else {
-			v.mark(r.Seq)
+	latest := make(map[string]int64, n) // firm key → the sequence of its latest row
+	v.firms = make(map[string]int64, n)
+	for _, page := range pages {
+		for _, r := range page {
+			latest[r.FirmKey] = max(latest[r.FirmKey], r.Seq)
+			v.high = max(v.high, r.Seq)
+		}
+	}
+	for _, page := range pages {
+		for i := range page {
+			if r := &page[i]; latest[r.FirmKey] == r.Seq && !r.Deleted {
+				v.fold(r)
+			} else {
+				v.mark(r.Seq)
+			}
 		}
 	}
 }
 
-// fold adds one submission row.
-func (v *view) fold(r assessment.Submission) {
+// fold adds one submission row: its choice codes, or the choices of a row written before codes
+// were.
+func (v *view) fold(r *assessment.Submission) {
 	v.firms[r.FirmKey] = r.Seq
 	v.mark(r.Seq)
 	band := r.SizeBand
 	if band == "small_scale" {
 		band = "sme" // the JCCI report splits SMEs, small-scale firms included, from large firms
 	}
-	v.views.Add(scoring.Row{Band: band, Sector: r.Sector, Prefecture: r.Prefecture, Answers: r.Choices,
+	v.views.Add(scoring.Row{Band: band, Sector: r.Sector, Prefecture: r.Prefecture, Answers: r.Choices, Codes: r.Codes,
 		Overall: r.Overall, Domains: r.Domains})
 }
 
 // mark records a sequence as read, forgetting those below the lookback.
 func (v *view) mark(seq int64) {
-	v.recent[seq] = true
-	if seq > v.high {
-		v.high = seq
+	v.high = max(v.high, seq)
+	if seq <= v.high-lookback {
+		return // no read reaches below the lookback
 	}
+	v.recent[seq] = true
 	if len(v.recent) > 4*lookback {
 		for s := range v.recent {
 			if s <= v.high-lookback {

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/esready/esready/internal/questionnaire"
@@ -26,8 +27,11 @@ type Row struct {
 	Sector     string
 	Prefecture string
 	Answers    questionnaire.Answers
-	Overall    *float64
-	Domains    map[string]float64
+	// Codes, when not empty, are the choice codes of the answers (EncodeChoices), counted in
+	// their place: Answers is then not read.
+	Codes   []byte
+	Overall *float64
+	Domains map[string]float64
 }
 
 // Aggregator folds submissions one at a time. Its memory depends on the questionnaire and the
@@ -53,6 +57,8 @@ type layout struct {
 	columns   [][]string       // per question: the answer values counted, in order
 	colIndex  []map[string]int // per question: answer value → column
 	metrics   []string         // metricOverall, then the domains in order
+	multi     []bool           // per question: a multiple choice, whose code is a bitmask
+	codeAt    []int            // per question: where its choice code starts; then their length
 }
 
 // NewAggregator returns an empty aggregate over def's choice and scale questions.
@@ -100,23 +106,22 @@ func newLayout(def *questionnaire.Definition) layout {
 			g.metrics = append(g.metrics, s.Domain)
 		}
 	}
+	g.setCodeLayout()
 	return g
 }
 
 // scaleColumns are the columns of the practice levels, so that a level needs no formatting.
 var scaleColumns = [...]string{"0", "1", "2", "3", "4"}
 
-// Add folds one submission in.
+// Add folds one submission in; a row with codes that CheckCodes refuses counts in n and the
+// scores, but none of its answers.
 func (g *Aggregator) Add(r Row) {
 	g.n++
 	gi := g.groupNumbers(r)
+	r = g.foldable(r)
 	var hits [16]int
-	for qi, q := range g.questions {
-		v, ok := r.Answers[q.ID]
-		if !ok || v == nil {
-			continue
-		}
-		hit := g.hitColumns(qi, v, hits[:0])
+	for qi := range g.questions {
+		hit := g.rowHits(r, qi, hits[:0])
 		if len(hit) == 0 {
 			continue
 		}
@@ -161,7 +166,9 @@ func (g *Aggregator) groupNumbers(r Row) [len(dimensions)]int {
 }
 
 // hitColumns appends to hit the columns of question qi that the answer v counts in: one for a
-// single or scale answer, one per option for a multi answer. Values with no column are skipped.
+// single or scale answer, one per option for a multi answer. Values with no column are skipped,
+// as are a list answering any other question and an option listed twice: a firm counts at most
+// once in a column, and in one column of a single-choice or scale question.
 func (g *layout) hitColumns(qi int, v any, hit []int) []int {
 	idx := g.colIndex[qi]
 	switch x := v.(type) {
@@ -176,9 +183,12 @@ func (g *layout) hitColumns(qi int, v any, hit []int) []int {
 			}
 		}
 	case []any:
+		if !g.multi[qi] {
+			break
+		}
 		for _, it := range x {
 			if s, ok := it.(string); ok {
-				if c, ok := idx[s]; ok {
+				if c, ok := idx[s]; ok && !slices.Contains(hit, c) {
 					hit = append(hit, c)
 				}
 			}

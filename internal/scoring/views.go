@@ -110,19 +110,17 @@ func NewViews(def *questionnaire.Definition) *Views {
 }
 
 // Add folds one submission into the whole view and into the views of its sector and of its
-// prefecture: it counts into the row's atom, of which each view is a sum.
+// prefecture: it counts into the row's atom, of which each view is a sum. A row with codes that
+// CheckCodes refuses counts in n and the scores, but none of its answers.
 func (v *Views) Add(r Row) {
 	a := v.atom(r)
 	v.n++
 	v.firms[a]++
 	c := v.cells[a]
+	r = v.foldable(r)
 	var hits [16]int
-	for qi, q := range v.questions {
-		val, ok := r.Answers[q.ID]
-		if !ok || val == nil {
-			continue
-		}
-		hit := v.hitColumns(qi, val, hits[:0])
+	for qi := range v.questions {
+		hit := v.rowHits(r, qi, hits[:0])
 		if len(hit) == 0 {
 			continue
 		}

@@ -69,6 +69,9 @@ type submissionDoc struct {
 	Overall *float64           `bson:"overall"`
 	Domains map[string]float64 `bson:"domains"`
 	Choices string             `bson:"choices"` // JSON, as the answers
+	// Codes are the choices as scoring.EncodeChoices encodes them (BSON binary); absent on
+	// documents from before they were written, and on tombstones.
+	Codes []byte `bson:"codes,omitempty"`
 	// Deleted and Replaces mark a tombstone (assessment.Submission).
 	Deleted  bool  `bson:"deleted,omitempty"`
 	Replaces int64 `bson:"replaces,omitempty"`
@@ -135,7 +138,7 @@ func submissionToDoc(row assessment.Submission) (submissionDoc, error) {
 		QuestionnaireID: row.QuestionnaireID, Version: row.Version, Campaign: row.Campaign,
 		FirmKey: row.FirmKey, SizeBand: row.SizeBand, Sector: row.Sector, Prefecture: row.Prefecture,
 		SubmittedAt: millis(row.SubmittedAt), Client: row.Client, Overall: row.Overall, Domains: row.Domains,
-		Choices: string(choices),
+		Choices: string(choices), Codes: row.Codes,
 	}, nil
 }
 
@@ -146,11 +149,15 @@ func submissionFromDoc(id string, d submissionDoc) (assessment.Submission, error
 			return assessment.Submission{}, fmt.Errorf("mongodb: submission of %s: choices: %w", id, err)
 		}
 	}
+	var codes []byte
+	if len(d.Codes) > 0 {
+		codes = d.Codes
+	}
 	return assessment.Submission{
 		Seq: d.Seq, AssessmentID: id, FirmKey: d.FirmKey, QuestionnaireID: d.QuestionnaireID,
 		Version: d.Version, Campaign: d.Campaign, SizeBand: d.SizeBand, Sector: d.Sector,
 		Prefecture: d.Prefecture, SubmittedAt: utc(d.SubmittedAt), Client: d.Client, Overall: d.Overall,
-		Domains: d.Domains, Choices: choices, Deleted: d.Deleted, Replaces: d.Replaces,
+		Domains: d.Domains, Choices: choices, Codes: codes, Deleted: d.Deleted, Replaces: d.Replaces,
 	}, nil
 }
 
@@ -384,19 +391,10 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 	if q.Campaign != "" {
 		filter = append(bson.D{{Key: "sub.campaign", Value: q.Campaign}}, filter...)
 	}
-	// An inclusion projection: the answers and the result never leave the server.
-	proj := bson.D{{Key: "sub", Value: 1}}
-	if !q.Choices {
-		proj = bson.D{}
-		for _, f := range []string{"seq", "questionnaire_id", "version", "campaign", "firm_key", "size_band",
-			"sector", "prefecture", "submitted_at", "client", "overall", "domains", "deleted", "replaces"} {
-			proj = append(proj, bson.E{Key: "sub." + f, Value: 1})
-		}
-	}
 	opts := options.Find().
 		SetSort(bson.D{{Key: "sub.seq", Value: 1}}).
 		SetLimit(int64(q.Limit)).
-		SetProjection(proj)
+		SetProjection(submissionProjection(q))
 	what := fmt.Sprintf("submissions of %s v%d after %d", q.QuestionnaireID, q.Version, q.After)
 	cur, err := s.db.Collection(colAssessments).Find(ctx, filter, opts)
 	if err != nil {
@@ -421,7 +419,68 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 	if err := cur.Err(); err != nil {
 		return nil, fmt.Errorf("mongodb: %s: %w", what, err)
 	}
+	if q.Codes && !q.Choices {
+		return out, s.choicesWithoutCodes(ctx, out)
+	}
 	return out, nil
+}
+
+// submissionProjection is an inclusion projection of what q asks for: the answers and the
+// result never leave the server, nor the choices unless asked for.
+func submissionProjection(q assessment.SubmissionQuery) bson.D {
+	if q.Choices {
+		return bson.D{{Key: "sub", Value: 1}}
+	}
+	proj := bson.D{}
+	for _, f := range []string{"seq", "questionnaire_id", "version", "campaign", "firm_key", "size_band",
+		"sector", "prefecture", "submitted_at", "client", "overall", "domains", "deleted", "replaces"} {
+		proj = append(proj, bson.E{Key: "sub." + f, Value: 1})
+	}
+	if q.Codes {
+		proj = append(proj, bson.E{Key: "sub.codes", Value: 1})
+	}
+	return proj
+}
+
+// choicesWithoutCodes reads the choices of the rows that have no codes (written before codes
+// were; tombstones have neither) in a second query by _id: a find cannot project a field only
+// where another is missing without the aggregation expressions that FerretDB lacks, and such
+// rows are few and read once. A row deleted between the two reads stays without choices; its
+// tombstone follows it.
+func (s *Store) choicesWithoutCodes(ctx context.Context, rows []assessment.Submission) error {
+	at := map[string]int{}
+	ids := bson.A{}
+	for i, r := range rows {
+		if len(r.Codes) == 0 && !r.Deleted {
+			at[r.AssessmentID] = i
+			ids = append(ids, r.AssessmentID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	cur, err := s.db.Collection(colAssessments).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "sub.choices", Value: 1}}))
+	if err != nil {
+		return fmt.Errorf("mongodb: choices of %d submissions without codes: %w", len(ids), err)
+	}
+	var docs []struct {
+		ID  string `bson:"_id"`
+		Sub struct {
+			Choices string `bson:"choices"`
+		} `bson:"sub"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("mongodb: choices of %d submissions without codes: %w", len(ids), err)
+	}
+	for _, d := range docs {
+		if i, ok := at[d.ID]; ok && d.Sub.Choices != "" {
+			if err := json.Unmarshal([]byte(d.Sub.Choices), &rows[i].Choices); err != nil {
+				return fmt.Errorf("mongodb: submission of %s: choices: %w", d.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 // SetConsent records whether the firm of an assessment, draft or submitted, consents to its

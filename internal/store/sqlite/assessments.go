@@ -1,12 +1,15 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/questionnaire"
@@ -29,15 +32,20 @@ const (
 		WHERE id = ? AND status = 'draft' AND revision = ?`
 	sqlNextSeq          = `SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions WHERE questionnaire_id = ? AND version = ?`
 	sqlInsertSubmission = `INSERT INTO submissions (questionnaire_id, version, seq, assessment_id, firm_key, campaign,
-		size_band, sector, prefecture, submitted_at, client, overall, domains, choices)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		size_band, sector, prefecture, submitted_at, client, overall, domains, choices, codes)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// The compact rows after a sequence. The first three parameters say what else to read: the
+	// codes (asked for with the choices or instead of them); the choices; the choices of the
+	// rows without codes.
 	sqlSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture, submitted_at,
-		client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
+		client, overall, domains, CASE WHEN ? THEN codes ELSE x'' END,
+		CASE WHEN ? OR (? AND length(codes) = 0) THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? ORDER BY seq LIMIT ?`
 	// The same rows, of one campaign only (submissions_by_campaign); the parameters come in the
 	// same order, with the campaign before the limit.
 	sqlCampaignSubmissionsAfter = `SELECT seq, assessment_id, firm_key, campaign, size_band, sector, prefecture,
-		submitted_at, client, overall, domains, CASE WHEN ? THEN choices ELSE '' END, replaces FROM submissions
+		submitted_at, client, overall, domains, CASE WHEN ? THEN codes ELSE x'' END,
+		CASE WHEN ? OR (? AND length(codes) = 0) THEN choices ELSE '' END, replaces FROM submissions
 		WHERE questionnaire_id = ? AND version = ? AND seq > ? AND campaign = ? ORDER BY seq LIMIT ?`
 	sqlDeleteAssessment = `DELETE FROM assessments WHERE id = ?`
 	sqlSubmissionOf     = `SELECT questionnaire_id, version, seq, firm_key, campaign, submitted_at FROM submissions
@@ -45,7 +53,7 @@ const (
 	// The tombstone keeps the ids and the time of the row and blanks everything about the firm
 	// and where it submitted from.
 	sqlTombstone = `UPDATE submissions SET seq = ?, replaces = seq, size_band = '', sector = '', prefecture = '',
-		client = '', overall = NULL, domains = '{}', choices = '{}' WHERE assessment_id = ?`
+		client = '', overall = NULL, domains = '{}', choices = '{}', codes = x'' WHERE assessment_id = ?`
 	sqlDeleteDrafts = `DELETE FROM assessments WHERE id IN
 		(SELECT id FROM assessments WHERE status = 'draft' AND updated_at < ? LIMIT ?)`
 )
@@ -152,6 +160,10 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 	if err != nil {
 		return 0, err
 	}
+	codes := row.Codes
+	if codes == nil {
+		codes = []byte{} // x'', not NULL
+	}
 	at := unixNano(row.SubmittedAt)
 	var seq int64
 	err = s.w.exec(ctx, func(tx wtx) error {
@@ -162,7 +174,7 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 			return err
 		}
 		_, err := tx.Exec(sqlInsertSubmission, row.QuestionnaireID, row.Version, seq, id, row.FirmKey, row.Campaign,
-			row.SizeBand, row.Sector, row.Prefecture, at, row.Client, row.Overall, domains, choices)
+			row.SizeBand, row.Sector, row.Prefecture, at, row.Client, row.Overall, domains, choices, codes)
 		return err
 	})
 	if errors.Is(err, errNoRow) || isUnique(err) {
@@ -177,10 +189,10 @@ func (s *Store) MarkSubmitted(ctx context.Context, id string, revision int, r sc
 // Submissions returns the compact rows of a questionnaire version after a sequence number, of
 // one campaign only when q.Campaign is set.
 func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) ([]assessment.Submission, error) {
-	query, args := sqlSubmissionsAfter, []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Limit}
+	query, args := sqlSubmissionsAfter, []any{q.Choices || q.Codes, q.Choices, q.Codes, q.QuestionnaireID, q.Version, q.After, q.Limit}
 	if q.Campaign != "" {
 		query = sqlCampaignSubmissionsAfter
-		args = []any{q.Choices, q.QuestionnaireID, q.Version, q.After, q.Campaign, q.Limit}
+		args = append(args[:len(args)-1], q.Campaign, q.Limit)
 	}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
@@ -188,32 +200,46 @@ func (s *Store) Submissions(ctx context.Context, q assessment.SubmissionQuery) (
 	}
 	defer rows.Close()
 	var out []assessment.Submission
+	ids := map[string]string{}
 	for rows.Next() {
 		sub := assessment.Submission{QuestionnaireID: q.QuestionnaireID, Version: q.Version}
-		var at int64
-		var overall sql.NullFloat64
-		var replaces sql.NullInt64
-		var domains, choices []byte
-		if err := rows.Scan(&sub.Seq, &sub.AssessmentID, &sub.FirmKey, &sub.Campaign, &sub.SizeBand, &sub.Sector,
-			&sub.Prefecture, &at, &sub.Client, &overall, &domains, &choices, &replaces); err != nil {
-			return nil, fmt.Errorf("store: submissions: %w", err)
-		}
-		sub.SubmittedAt = fromNano(at)
-		if overall.Valid {
-			sub.Overall = &overall.Float64
-		}
-		sub.Deleted, sub.Replaces = replaces.Valid, replaces.Int64
-		if err := json.Unmarshal(domains, &sub.Domains); err != nil {
-			return nil, fmt.Errorf("store: submission %s: domains: %w", sub.AssessmentID, err)
-		}
-		if q.Choices {
-			if err := json.Unmarshal(choices, &sub.Choices); err != nil {
-				return nil, fmt.Errorf("store: submission %s: choices: %w", sub.AssessmentID, err)
-			}
+		if err := scanSubmission(rows, &sub, ids); err != nil {
+			return nil, err
 		}
 		out = append(out, sub)
 	}
 	return out, wrap(rows.Err(), "store: submissions")
+}
+
+// scanSubmission reads one row of sqlSubmissionsAfter into sub, with the codes and the choices
+// the query selected; ids interns the domain ids.
+func scanSubmission(rows *sql.Rows, sub *assessment.Submission, ids map[string]string) error {
+	var at int64
+	var overall sql.NullFloat64
+	var replaces sql.NullInt64
+	var domains, codes, choicesJSON []byte
+	if err := rows.Scan(&sub.Seq, &sub.AssessmentID, &sub.FirmKey, &sub.Campaign, &sub.SizeBand, &sub.Sector,
+		&sub.Prefecture, &at, &sub.Client, &overall, &domains, &codes, &choicesJSON, &replaces); err != nil {
+		return fmt.Errorf("store: submissions: %w", err)
+	}
+	sub.SubmittedAt = fromNano(at)
+	if overall.Valid {
+		sub.Overall = &overall.Float64
+	}
+	sub.Deleted, sub.Replaces = replaces.Valid, replaces.Int64
+	var err error
+	if sub.Domains, err = decodeDomains(domains, ids); err != nil {
+		return fmt.Errorf("store: submission %s: domains: %w", sub.AssessmentID, err)
+	}
+	if len(codes) > 0 {
+		sub.Codes = codes
+	}
+	if len(choicesJSON) > 0 {
+		if err := json.Unmarshal(choicesJSON, &sub.Choices); err != nil {
+			return fmt.Errorf("store: submission %s: choices: %w", sub.AssessmentID, err)
+		}
+	}
+	return nil
 }
 
 // DeleteAssessment deletes an assessment and, in the same transaction, turns its submission
@@ -281,4 +307,86 @@ func (s *Store) SetConsent(ctx context.Context, id string, consent bool) error {
 		return fmt.Errorf("store: assessment %s: %w", id, assessment.ErrNotFound)
 	}
 	return wrap(err, "store: set consent")
+}
+
+// decodeDomains decodes a domains column, a JSON object of domain ids and scores, as
+// json.Unmarshal does, interning the ids in ids: a campaign's tables decode one a row, a
+// hundred thousand at start-up. What encodeJSON writes (no spaces, plain ids) is parsed here;
+// anything else goes to json.Unmarshal.
+func decodeDomains(b []byte, ids map[string]string) (map[string]float64, error) {
+	if m, ok := parseDomains(b, ids); ok {
+		return m, nil
+	}
+	var m map[string]float64
+	return m, json.Unmarshal(b, &m)
+}
+
+func parseDomains(b []byte, ids map[string]string) (map[string]float64, bool) {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, false
+	}
+	m := map[string]float64{}
+	for rest := b[1 : len(b)-1]; len(rest) > 0; {
+		end := bytes.IndexByte(rest[min(1, len(rest)):], '"') + 1
+		if rest[0] != '"' || end < 1 || len(rest) < end+2 || rest[end+1] != ':' {
+			return nil, false
+		}
+		id := rest[1:end]
+		for _, c := range id {
+			if c < 0x20 || c == '\\' || c >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+		rest = rest[end+2:]
+		n := numberLen(rest)
+		f, err := strconv.ParseFloat(string(rest[:n]), 64)
+		if n == 0 || err != nil {
+			return nil, false
+		}
+		if rest = rest[n:]; len(rest) > 0 {
+			if rest[0] != ',' || len(rest) == 1 {
+				return nil, false
+			}
+			rest = rest[1:]
+		}
+		key, ok := ids[string(id)]
+		if !ok {
+			key = string(id)
+			ids[key] = key
+		}
+		m[key] = f
+	}
+	return m, true
+}
+
+// numberLen returns the length of the JSON number that b starts with, 0 if none.
+func numberLen(b []byte) int {
+	i := 0
+	digits := func() int {
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	if n := digits(); n == 0 || (n > 1 && b[i-n] == '0') {
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		if i++; digits() == 0 {
+			return 0
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		if i++; i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return 0
+		}
+	}
+	return i
 }

@@ -17,7 +17,7 @@ type migration struct {
 
 // migrations is the schema's history. Times are Unix nanoseconds in UTC; JSON columns hold what
 // the domain stores whole (answers, results) or what aggregates decode in bulk (domains,
-// choices).
+// choices); a BLOB holds the choice codes.
 var migrations = []migration{
 	{1, "users, assessments and compact submission rows", []string{
 		`CREATE TABLE users (
@@ -172,6 +172,12 @@ var migrations = []migration{
 		`ALTER TABLE assessments ADD COLUMN consent INTEGER NOT NULL DEFAULT 0`,
 		`CREATE INDEX assessments_by_campaign ON assessments (campaign, created_at, id) WHERE campaign != ''`,
 		`CREATE INDEX submissions_by_campaign ON submissions (campaign, questionnaire_id, version, seq)`,
+	}},
+	// The choice answers of a submission row as compact codes (scoring.EncodeChoices), which a
+	// campaign's tables read in place of the choices JSON. Rows from before have none: readers
+	// fall back to their choices.
+	{5, "submission choice codes", []string{
+		`ALTER TABLE submissions ADD COLUMN codes BLOB NOT NULL DEFAULT x''`,
 	}},
 }
 

@@ -57,7 +57,20 @@ var fixtures = map[int]func(t *testing.T, db *sql.DB){
 		fixtureV3Submissions(t, db)
 		fixtureV4(t, db)
 	},
+	5: func(t *testing.T, db *sql.DB) {
+		fixtureV1Assessments(t, db, "chamber_admin")
+		fixtureV3Submissions(t, db)
+		fixtureV4(t, db)
+		// A submission with its choice codes, of version 2 of the questionnaire, outside c1.
+		mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 2, 2, 'a5', 'a5', '', 'large', 'retail', '13', 10,
+			71, '{}', '{"q":"𠮷"}', NULL, '', x'0100ff')`)
+	},
 }
+
+// v3Columns are the columns of submissions in schema versions 3 and 4, which later versions
+// extend with defaults.
+const v3Columns = `(questionnaire_id, version, seq, assessment_id, firm_key, campaign, size_band, sector, prefecture,
+	submitted_at, overall, domains, choices, replaces, client)`
 
 // fixtureV1Assessments writes a user, a draft and a submitted assessment as schema version 1
 // stores them (versions 2 and 3 did not change these tables; the columns of version 4 have
@@ -74,18 +87,19 @@ func fixtureV1Assessments(t *testing.T, db *sql.DB, role string) {
 		VALUES ('a2', 'esr', 1, 'h', 'ja', 'submitted', 1, '{"q":"𠮷"}', 't2', 'a2', '', 1, 3, 3, '{}')`)
 }
 
-// fixtureV3Submissions writes the submission rows of version 3 (version 4 only adds an index).
+// fixtureV3Submissions writes the submission rows of version 3 (version 4 only adds an index;
+// version 5 adds a column with a default, which rows from before have).
 func fixtureV3Submissions(t *testing.T, db *sql.DB) {
 	t.Helper()
-	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
+	mustExec(t, db, `INSERT INTO submissions `+v3Columns+` VALUES ('esr', 1, 1, 'a2', 'a2', 'nagoya', 'sme', 'retail', 'aichi', 3,
 		55.5, '{"governance":55.5}', '{"q":"𠮷"}', NULL, '')`)
-	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
+	mustExec(t, db, `INSERT INTO submissions `+v3Columns+` VALUES ('esr', 1, 3, 'gone', 'gone', '', '', '', '', 4,
 		NULL, '{}', '{}', 2, '')`)
 	// A submission of another firm, from a client recorded by its hash.
 	mustExec(t, db, `INSERT INTO assessments (id, questionnaire_id, version, hash, lang, status, revision, answers,
 		token_hash, firm_key, previous_id, created_at, updated_at, submitted_at, result)
 		VALUES ('a3', 'esr', 1, 'h', 'ja', 'submitted', 1, '{}', 't3', 'a3', '', 1, 5, 5, '{}')`)
-	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 1, 4, 'a3', 'a3', '', 'sme', 'retail', 'aichi', 5,
+	mustExec(t, db, `INSERT INTO submissions `+v3Columns+` VALUES ('esr', 1, 4, 'a3', 'a3', '', 'sme', 'retail', 'aichi', 5,
 		70, '{}', '{}', NULL, '0123456789abcdef0123456789abcdef')`)
 }
 
@@ -101,7 +115,7 @@ func fixtureV4(t *testing.T, db *sql.DB) {
 		'13', 'f@example.jp|𠮷野家', 7, NULL)`)
 	mustExec(t, db, `INSERT INTO assessments VALUES ('a4', 'esr', 2, 'h', 'ja', 'submitted', 1, '{}', 't4', 'a4', '',
 		8, 9, 9, '{}', 'c1', 'i1', 1)`)
-	mustExec(t, db, `INSERT INTO submissions VALUES ('esr', 2, 1, 'a4', 'a4', 'c1', 'large', 'retail', '13', 9,
+	mustExec(t, db, `INSERT INTO submissions `+v3Columns+` VALUES ('esr', 2, 1, 'a4', 'a4', 'c1', 'large', 'retail', '13', 9,
 		70, '{}', '{}', NULL, '')`)
 }
 
@@ -152,7 +166,11 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			if from >= 4 {
 				checkFixturesV4(t, s)
 			}
+			if from >= 5 {
+				checkFixturesV5(t, s)
+			}
 			if from >= 1 {
+				checkRowsWithoutCodes(t, s)
 				checkDeletesAfterMigration(t, s)
 			}
 		})
@@ -276,6 +294,33 @@ func checkFixturesV4(t *testing.T, s *Store) {
 	rows, err := s.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 2, Limit: 10, Campaign: "c1"})
 	if err != nil || len(rows) != 1 || rows[0].AssessmentID != "a4" {
 		t.Errorf("Submissions of campaign c1 = %+v, %v; want a4's row", rows, err)
+	}
+}
+
+// checkFixturesV5 checks that a row of version 5 reads back with its codes instead of its
+// choices, beside a row of version 4, which has none.
+func checkFixturesV5(t *testing.T, s *Store) {
+	t.Helper()
+	rows, err := s.Submissions(context.Background(), assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 2,
+		Limit: 10, Codes: true})
+	want := [][]any{{"a4", questionnaire.Answers{}, []byte(nil)}, {"a5", questionnaire.Answers(nil), []byte{1, 0, 0xff}}}
+	var got [][]any
+	for _, r := range rows {
+		got = append(got, []any{r.AssessmentID, r.Choices, r.Codes})
+	}
+	if d := cmp.Diff(want, got); err != nil || d != "" {
+		t.Errorf("rows of version 2 with codes (-want +got), %v:\n%s", err, d)
+	}
+}
+
+// checkRowsWithoutCodes checks that the rows written before codes were, asked for codes, come
+// with their choices.
+func checkRowsWithoutCodes(t *testing.T, s *Store) {
+	t.Helper()
+	rows, err := s.Submissions(context.Background(), assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1,
+		Limit: 1, Codes: true})
+	if err != nil || len(rows) != 1 || rows[0].Codes != nil || !cmp.Equal(rows[0].Choices, questionnaire.Answers{"q": "𠮷"}) {
+		t.Errorf("row of a2 with codes asked for = %+v, %v; want its choices and no codes", rows, err)
 	}
 }
 

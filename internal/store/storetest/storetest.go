@@ -61,6 +61,7 @@ var Cases = []Case{
 	{"ConcurrentSubmits", testConcurrentSubmits},
 	{"ConcurrentSaveAndSubmit", testConcurrentSaveAndSubmit},
 	{"SubmissionsPaging", testSubmissionsPaging},
+	{"SubmissionCodes", testSubmissionCodes},
 	{"DeleteDraft", testDeleteDraft},
 	{"DeleteSubmitted", testDeleteSubmitted},
 	{"DeleteDrafts", testDeleteDrafts},
@@ -183,7 +184,8 @@ func draft(id string, v int) assessment.Assessment {
 }
 
 // row returns the submission row of a as assessment.NewSubmission builds it, with a campaign,
-// and the client hash Service.Submit adds.
+// and the client hash Service.Submit adds. Its choice codes, opaque to a store, are bytes of
+// every value that name the assessment.
 func row(a assessment.Assessment, r scoring.Result, submitted time.Time) assessment.Submission {
 	domains := map[string]float64{}
 	for _, d := range r.Domains {
@@ -195,6 +197,7 @@ func row(a assessment.Assessment, r scoring.Result, submitted time.Time) assessm
 		AssessmentID: a.ID, FirmKey: a.FirmKey, QuestionnaireID: a.QuestionnaireID, Version: a.Version,
 		Campaign: "nagoya-2026", SizeBand: r.SizeBand, Sector: r.Sector, Prefecture: r.Prefecture,
 		SubmittedAt: submitted, Client: "c0ffee" + a.ID, Overall: r.Overall.Score, Domains: domains, Choices: choices(a.Answers),
+		Codes: []byte("\x01\x00\xff" + a.ID),
 	}
 }
 
@@ -239,8 +242,9 @@ func submissions(t *testing.T, s Store, qid string, version int, after int64, li
 	return query(t, s, assessment.SubmissionQuery{QuestionnaireID: qid, Version: version, After: after, Limit: limit})
 }
 
-// query reads the rows q selects with their choices, and checks that the same query without
-// choices returns the same rows, choices left out.
+// query reads the rows q selects with their choices, and checks that the same query with codes
+// instead returns the same rows, the choices left out of those with codes, and that the query
+// without either returns them without both.
 func query(t *testing.T, s Store, q assessment.SubmissionQuery) []assessment.Submission {
 	t.Helper()
 	q.Choices = true
@@ -253,20 +257,65 @@ func query(t *testing.T, s Store, q assessment.SubmissionQuery) []assessment.Sub
 			t.Errorf("Submissions: row %d SubmittedAt = %v, want UTC", r.Seq, r.SubmittedAt)
 		}
 	}
-	q.Choices = false
-	lean, err := s.Submissions(context.Background(), q)
-	if err != nil {
-		t.Fatalf("Submissions(%+v): %v", q, err)
-	}
-	want := make([]assessment.Submission, len(rows))
-	for i, r := range rows {
-		r.Choices = nil
-		want[i] = r
-	}
-	if d := cmp.Diff(want, lean, cmpopts.EquateEmpty()); d != "" {
-		t.Errorf("Submissions without choices (-want +got):\n%s", d)
+	for _, codes := range []bool{true, false} {
+		q.Choices, q.Codes = false, codes
+		lean, err := s.Submissions(context.Background(), q)
+		if err != nil {
+			t.Fatalf("Submissions(%+v): %v", q, err)
+		}
+		want := make([]assessment.Submission, len(rows))
+		for i, r := range rows {
+			if !codes || len(r.Codes) > 0 {
+				r.Choices = nil
+			}
+			if !codes {
+				r.Codes = nil
+			}
+			want[i] = r
+		}
+		if d := cmp.Diff(want, lean, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("Submissions without choices, codes %t (-want +got):\n%s", codes, d)
+		}
 	}
 	return rows
+}
+
+// testSubmissionCodes: a row's choice codes read back as written; a row written without them
+// (before codes were) reads back with its choices when codes are asked for; a tombstone has
+// neither.
+func testSubmissionCodes(t *testing.T, s Store) {
+	ctx := context.Background()
+	coded, old, doomed := draft("coded", 1), draft("old", 1), draft("doomed", 1)
+	create(t, s, coded, old, doomed)
+	newRow := submit(t, s, coded, result(40), at(time.Hour))
+	oldRow := row(old, result(50), at(2*time.Hour))
+	oldRow.Codes = nil
+	seq, err := s.MarkSubmitted(ctx, old.ID, old.Revision, result(50), oldRow)
+	if err != nil {
+		t.Fatalf("MarkSubmitted without codes: %v", err)
+	}
+	oldRow.Seq = seq
+	doomedRow := submit(t, s, doomed, result(60), at(3*time.Hour))
+	tomb, err := s.DeleteAssessment(ctx, doomed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tomb.Codes) > 0 {
+		t.Errorf("DeleteAssessment returned a tombstone with codes %q", tomb.Codes)
+	}
+	newRow.Choices = nil
+	want := []assessment.Submission{newRow, oldRow, tombstoneOf(doomedRow, 4)}
+	for _, campaignID := range []string{"", "nagoya-2026"} {
+		got, err := s.Submissions(ctx, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10,
+			Campaign: campaignID, Codes: true})
+		if err != nil {
+			t.Fatalf("Submissions with codes: %v", err)
+		}
+		if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("Submissions with codes, campaign %q (-want +got):\n%s", campaignID, d)
+		}
+	}
+	query(t, s, assessment.SubmissionQuery{QuestionnaireID: "esr", Version: 1, Limit: 10})
 }
 
 func testPing(t *testing.T, s Store) {
