@@ -61,7 +61,7 @@ func TestCheckCodes(t *testing.T) {
 // offered and in an Aggregator.
 func TestCodesFoldAsAnswers(t *testing.T) {
 	for _, def := range []*questionnaire.Definition{mini(t), esr(t)} {
-		for seed := range uint64(6) {
+		for seed := range uint64(scoring.OracleCases(8)) {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			var byAnswers, byCodes []scoring.Row
 			for range 50 + rng.IntN(250) {

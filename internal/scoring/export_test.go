@@ -31,3 +31,6 @@ func ExactFigures(p *Population, r Result, firmKey string, k int, metric string)
 	}
 	return mc.firms, mc.quartiles, true
 }
+
+// OracleCases is how many random cases an oracle test draws (fewer under -race).
+var OracleCases = oracleCases

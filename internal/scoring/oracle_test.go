@@ -291,7 +291,7 @@ func randomQuery(rng *rand.Rand, latest map[string]Peer) (Result, string) {
 // TestPopulationOracle checks the Fenwick-tree population against the sort-based one on random
 // populations, built at once and one submission at a time in another order.
 func TestPopulationOracle(t *testing.T) {
-	for c := range 300 {
+	for c := range oracleCases(300) {
 		t.Run(fmt.Sprint("case", c), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(2026, uint64(c)))
 			peers := randomPopulation(rng)
@@ -316,7 +316,7 @@ func TestPopulationOracle(t *testing.T) {
 // and earlier ones, checking part-way and at the end against the sort-based population of the
 // submissions never removed.
 func TestPopulationRemoveOracle(t *testing.T) {
-	for c := range 200 {
+	for c := range oracleCases(200) {
 		t.Run(fmt.Sprint("case", c), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(2027, uint64(c)))
 			peers := randomPopulation(rng)
@@ -371,4 +371,12 @@ func comparePopulations(t *testing.T, rng *rand.Rand, want *oraclePopulation, go
 			t.Fatalf("Benchmark(firm %q, k %d) (-sorted +fenwick):\n%s", firm, k, diff)
 		}
 	}
+}
+
+// oracleCases is n, or a quarter of it under the race detector (raceEnabled).
+func oracleCases(n int) int {
+	if raceEnabled {
+		return max(1, n/4)
+	}
+	return n
 }
