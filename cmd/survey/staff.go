@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/esready/esready/internal/auth"
@@ -126,7 +127,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	base := cfg.PublicURL
 	if base == "" {
-		base = "http://" + cfg.Addr
+		base = "http://" + localAddr(cfg.Addr)
 	}
 	fmt.Fprintf(stdout, "created %s (%s). To set the password, open within 7 days:\n%s/staff/accept#%s\n", u.Email, u.Role, base, token)
 	return nil
@@ -146,4 +147,17 @@ func flagError(err error) error {
 		return fmt.Errorf("--chamber: no such chamber (create it with survey chamber create): %w", err)
 	}
 	return err
+}
+
+// localAddr is the address to reach a server listening on addr from this machine: an empty or
+// unspecified host (":8080", "0.0.0.0:8080") is the loopback address.
+func localAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
