@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,59 +90,14 @@ var dbName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
 var settings = []setting{
 	{"addr", "listen address host:port", parseAddr},
-	{"data_dir", "directory of the embedded SQLite database", func(c *Config, v string) error {
-		if strings.TrimSpace(v) == "" {
-			return errors.New("must not be empty")
-		}
-		c.DataDir = v
-		return nil
-	}},
-	{"mongodb_uri", "MongoDB connection string; empty = embedded store", func(c *Config, v string) error {
-		if v != "" && !strings.HasPrefix(v, "mongodb://") && !strings.HasPrefix(v, "mongodb+srv://") {
-			return errors.New(`must start with "mongodb://" or "mongodb+srv://"`)
-		}
-		c.MongoURI = v
-		return nil
-	}},
-	{"database", "database name", func(c *Config, v string) error {
-		if !dbName.MatchString(v) {
-			return errors.New("must be 1-63 letters, digits, '_' or '-'")
-		}
-		c.Database = v
-		return nil
-	}},
+	{"data_dir", "directory of the embedded SQLite database", parseDataDir},
+	{"mongodb_uri", "MongoDB connection string; empty = embedded store", parseMongoURI},
+	{"database", "database name", parseDatabase},
 	{"log_level", "debug, info, warn or error", parseLogLevel},
-	{"log_format", "json or text", func(c *Config, v string) error {
-		if v != "json" && v != "text" {
-			return errors.New("must be json or text")
-		}
-		c.LogFormat = v
-		return nil
-	}},
-	{"jwt_key_file", "file with the JWT signing key", func(c *Config, v string) error {
-		c.JWTKeyFile = v
-		return nil
-	}},
-	{"public_url", "address firms reach the server at, for invitation links", func(c *Config, v string) error {
-		if v == "" {
-			c.PublicURL = ""
-			return nil
-		}
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return errors.New("must be an http(s) address such as https://survey.example.jp, without query or fragment")
-		}
-		c.PublicURL = strings.TrimRight(v, "/")
-		return nil
-	}},
-	{"max_body_bytes", "largest request body in bytes", func(c *Config, v string) error {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1024 || n > 1<<30 {
-			return errors.New("must be a whole number of bytes from 1024 to 1073741824")
-		}
-		c.MaxBodyBytes = n
-		return nil
-	}},
+	{"log_format", "json or text", oneOf(func(c *Config, v string) { c.LogFormat = v }, "json", "text")},
+	{"jwt_key_file", "file with the JWT signing key", text(func(c *Config, v string) { c.JWTKeyFile = v })},
+	{"public_url", "address firms reach the server at, for invitation links", parsePublicURL},
+	{"max_body_bytes", "largest request body in bytes", parseMaxBody},
 	{"shutdown_timeout", "how long shutdown waits for in-flight requests", durationIn(func(d time.Duration) bool { return d > 0 },
 		"must be a positive duration such as 15s", func(c *Config, d time.Duration) { c.ShutdownTimeout = d })},
 	{"request_timeout", "deadline of one request (rendering a file gets three times as long)", durationIn(func(d time.Duration) bool { return d >= time.Second && d <= 5*time.Minute },
@@ -157,13 +113,64 @@ var settings = []setting{
 	{"smtp_username", "SMTP user; empty = no authentication", text(func(c *Config, v string) { c.SMTP.Username = v })},
 	{"smtp_password", "SMTP password (set it in the environment, SURVEY_SMTP_PASSWORD)", text(func(c *Config, v string) { c.SMTP.Password = v })},
 	{"smtp_from", "sender of invitation e-mails, e.g. esready <survey@example.jp>", text(func(c *Config, v string) { c.SMTP.From = v })},
-	{"smtp_tls", "starttls, tls or none (none only for a server on this machine)", func(c *Config, v string) error {
-		if v != "starttls" && v != "tls" && v != "none" {
-			return errors.New("must be starttls, tls or none")
-		}
-		c.SMTP.TLS = v
+	{"smtp_tls", "starttls, tls or none (none only for a server on this machine)", oneOf(func(c *Config, v string) { c.SMTP.TLS = v }, "starttls", "tls", "none")},
+}
+
+func parseDataDir(c *Config, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("must not be empty")
+	}
+	c.DataDir = v
+	return nil
+}
+
+func parseMongoURI(c *Config, v string) error {
+	if v != "" && !strings.HasPrefix(v, "mongodb://") && !strings.HasPrefix(v, "mongodb+srv://") {
+		return errors.New(`must start with "mongodb://" or "mongodb+srv://"`)
+	}
+	c.MongoURI = v
+	return nil
+}
+
+func parseDatabase(c *Config, v string) error {
+	if !dbName.MatchString(v) {
+		return errors.New("must be 1-63 letters, digits, '_' or '-'")
+	}
+	c.Database = v
+	return nil
+}
+
+func parsePublicURL(c *Config, v string) error {
+	if v == "" {
+		c.PublicURL = ""
 		return nil
-	}},
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return errors.New("must be an http(s) address such as https://survey.example.jp, without query or fragment")
+	}
+	c.PublicURL = strings.TrimRight(v, "/")
+	return nil
+}
+
+func parseMaxBody(c *Config, v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1024 || n > 1<<30 {
+		return errors.New("must be a whole number of bytes from 1024 to 1073741824")
+	}
+	c.MaxBodyBytes = n
+	return nil
+}
+
+// oneOf accepts exactly one of values ("must be json or text" otherwise).
+func oneOf(set func(*Config, string), values ...string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if !slices.Contains(values, v) {
+			return fmt.Errorf("must be %s or %s", strings.Join(values[:len(values)-1], ", "), values[len(values)-1])
+		}
+		set(c, v)
+		return nil
+	}
 }
 
 // SMTP holds the settings of the mail server (checked in full by campaign.NewMailer).
