@@ -20,15 +20,11 @@ import (
 // staffServices builds the account and campaign services on the open store, with the keys
 // kept under the data directory (or the configured JWT key file).
 func staffServices(cfg config.Config, st store.Store, defs *questionnaire.Registry) (*auth.Service, *campaign.Service, error) {
-	jwtKey, err := auth.SigningKey(cfg.JWTKeyFile, cfg.DataDir)
+	accounts, err := accountService(cfg, st)
 	if err != nil {
 		return nil, nil, err
 	}
 	inviteKey, err := store.InviteKey(cfg.DataDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	accounts, err := auth.NewService(st, jwtKey, time.Now, auth.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -63,15 +59,21 @@ func openStaff(ctx context.Context, getenv func(string) string, stderr io.Writer
 	if err != nil {
 		return config.Config{}, nil, nil, err
 	}
-	key, err := auth.SigningKey(cfg.JWTKeyFile, cfg.DataDir)
-	if err == nil {
-		var svc *auth.Service
-		if svc, err = auth.NewService(st, key, time.Now, auth.Options{}); err == nil {
-			return cfg, st, svc, nil
-		}
+	svc, err := accountService(cfg, st)
+	if err != nil {
+		_ = st.Close(ctx)
+		return config.Config{}, nil, nil, err
 	}
-	_ = st.Close(ctx)
-	return config.Config{}, nil, nil, err
+	return cfg, st, svc, nil
+}
+
+// accountService is the account service on the open store, signing with the configured key.
+func accountService(cfg config.Config, st store.Store) (*auth.Service, error) {
+	key, err := auth.SigningKey(cfg.JWTKeyFile, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewService(st, key, time.Now, auth.Options{})
 }
 
 // chamberCmd is `survey chamber create --id ID --name NAME --name-en NAME`.

@@ -103,7 +103,7 @@ func (l labeller) answerSheet(agg scoring.Aggregate) Sheet {
 				answered := cell(row.Answered, hidden)
 				for j, col := range qt.Columns {
 					s.Rows = append(s.Rows, []string{q.ID, q.Text.In(l.lang), l.dimension(sp.Dimension), l.group(sp.Dimension, row.Group),
-						l.column(q, col), cell(row.Counts[j], hidden), share(row.Shares[j], hidden), answered})
+						l.column(q, col), cell(row.Counts[j], hidden), num(row.Shares[j], hidden), answered})
 				}
 			}
 		}
@@ -140,13 +140,7 @@ func cell(n *int, hidden string) string {
 	return strconv.Itoa(*n)
 }
 
-func share(v *float64, hidden string) string {
-	if v == nil {
-		return hidden
-	}
-	return strconv.FormatFloat(*v, 'f', 1, 64)
-}
-
+// num writes a share or a score to one decimal, or hidden for a suppressed one.
 func num(v *float64, hidden string) string {
 	if v == nil {
 		return hidden

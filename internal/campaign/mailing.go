@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,16 +55,6 @@ func (m *mailings) get(id string) (Mailing, bool) {
 	return c, true
 }
 
-// MailingOf returns the campaign's latest mailing on this server.
-func (s *Service) MailingOf(ctx context.Context, p auth.Principal, campaignID string) (Mailing, bool, error) {
-	c, err := s.Get(ctx, p, campaignID)
-	if err != nil {
-		return Mailing{}, false, err
-	}
-	m, ok := s.mail.get(c.ID)
-	return m, ok, nil
-}
-
 // SendInvitations e-mails their links to the invited firms that have not been e-mailed yet
 // (or, with reminders, to every firm that has not submitted), in lang, and returns at once
 // with the mailing running. A campaign mailing already is not mailed twice at once.
@@ -105,32 +96,19 @@ func (s *Service) SendInvitations(ctx context.Context, p auth.Principal, campaig
 // mailTargets are the invitations a mailing writes to.
 func (s *Service) mailTargets(ctx context.Context, c Campaign, reminders bool) ([]Invitation, error) {
 	invs, err := s.store.Invitations(ctx, c.ID)
-	if err != nil || !reminders {
-		var unsent []Invitation
-		for _, inv := range invs {
-			if inv.SentAt.IsZero() {
-				unsent = append(unsent, inv)
-			}
-		}
-		return unsent, err
-	}
-	resps, err := s.store.Responses(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	submitted := map[string]bool{}
-	for _, r := range resps {
-		if r.Submitted() {
-			submitted[r.Invitation] = true
+	skip := func(inv Invitation) bool { return !inv.SentAt.IsZero() }
+	if reminders {
+		resps, err := s.store.Responses(ctx, c.ID)
+		if err != nil {
+			return nil, err
 		}
+		states := invitationStates(resps)
+		skip = func(inv Invitation) bool { return states[inv.ID].submitted }
 	}
-	var pending []Invitation
-	for _, inv := range invs {
-		if !submitted[inv.ID] {
-			pending = append(pending, inv)
-		}
-	}
-	return pending, nil
+	return slices.DeleteFunc(invs, skip), nil
 }
 
 // runMailing sends the messages, recording progress, and marks the invitations sent.

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
 )
 
@@ -33,6 +32,8 @@ type Progress struct {
 	OpenSubmitted int
 	// Consenting counts submitted firms that let the chamber see their answers.
 	Consenting int
+	// Mailing is the campaign's latest e-mailing of invitations on this server; nil if none.
+	Mailing *Mailing
 }
 
 // Pending is an invited firm that has not submitted yet, for reminders.
@@ -56,43 +57,47 @@ func (s *Service) Track(ctx context.Context, p auth.Principal, campaignID string
 	if err != nil {
 		return Progress{}, nil, err
 	}
-	return tally(invs, resps)
+	pr, pending := tally(invs, resps)
+	if m, ok := s.mail.get(c.ID); ok {
+		pr.Mailing = &m
+	}
+	return pr, pending, nil
 }
 
 // state is how far an invitation got.
 type state struct{ started, submitted bool }
 
-func tally(invs []Invitation, resps []Response) (Progress, []Pending, error) {
-	var pr Progress
-	states := map[string]*state{}
+// invitationStates says how far each invitation got, by invitation id (absent: not started).
+func invitationStates(resps []Response) map[string]state {
+	states := map[string]state{}
 	for _, r := range resps {
-		if r.Status == assessment.StatusSubmitted && r.Consent {
+		if r.Invitation != "" {
+			st := states[r.Invitation]
+			st.started, st.submitted = true, st.submitted || r.Submitted()
+			states[r.Invitation] = st
+		}
+	}
+	return states
+}
+
+func tally(invs []Invitation, resps []Response) (Progress, []Pending) {
+	var pr Progress
+	for _, r := range resps {
+		if r.Submitted() && r.Consent {
 			pr.Consenting++
 		}
 		if r.Invitation == "" {
 			pr.OpenStarted++
-			if r.Status == assessment.StatusSubmitted {
+			if r.Submitted() {
 				pr.OpenSubmitted++
 			}
-			continue
-		}
-		st := states[r.Invitation]
-		if st == nil {
-			st = &state{}
-			states[r.Invitation] = st
-		}
-		st.started = true
-		if r.Status == assessment.StatusSubmitted {
-			st.submitted = true
 		}
 	}
+	states := invitationStates(resps)
 	size, sector := map[string]*Count{}, map[string]*Count{}
 	var pending []Pending
 	for _, inv := range invs {
 		st := states[inv.ID]
-		if st == nil {
-			st = &state{}
-		}
 		band, sec := groupOf(inv.SizeBand), groupOf(inv.Sector)
 		for _, cnt := range []*Count{&pr.Total, counter(size, band), counter(sector, sec)} {
 			cnt.Invited++
@@ -110,7 +115,7 @@ func tally(invs []Invitation, resps []Response) (Progress, []Pending, error) {
 	}
 	pr.Total.Rate = rate(pr.Total)
 	pr.BySize, pr.BySector = sorted(size), sorted(sector)
-	return pr, pending, nil
+	return pr, pending
 }
 
 // groupOf is the group a firm is tracked in: what the chamber said of it in the invitations

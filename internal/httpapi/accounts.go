@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -196,7 +198,7 @@ func (h accounts) me(c *gin.Context) {
 // required returns a 400 naming every empty field, or nil.
 func required(c *gin.Context, fields map[string]string) error {
 	var bad []FieldError
-	for _, name := range sortedNames(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if strings.TrimSpace(fields[name]) == "" {
 			bad = append(bad, FieldError{Path: name, Message: msgFieldRequired.In(language(c))})
 		}

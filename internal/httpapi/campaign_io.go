@@ -106,8 +106,8 @@ func (h campaigns) progress(c *gin.Context) {
 	}
 	out := progressResponse{Total: countResponse(pr.Total), BySize: toCounts(pr.BySize), BySector: toCounts(pr.BySector),
 		OpenStarted: pr.OpenStarted, OpenSubmitted: pr.OpenSubmitted, Consenting: pr.Consenting, Pending: []pendingResponse{}}
-	if m, ok, err := h.svc.MailingOf(c.Request.Context(), principal(c), c.Param("id")); err == nil && ok {
-		out.Mailing = toMailing(m)
+	if pr.Mailing != nil {
+		out.Mailing = toMailing(*pr.Mailing)
 	}
 	for _, p := range pending {
 		r := pendingResponse{Firm: p.Firm, Email: p.Email, SizeBand: p.SizeBand, Sector: p.Sector, Prefecture: p.Prefecture, Started: p.Started}

@@ -30,7 +30,6 @@ type CampaignService interface {
 	ReportInput(ctx context.Context, p auth.Principal, id string, f scoring.Filter, lang string) (report.CampaignInput, error)
 	ConsentedAnswers(ctx context.Context, p auth.Principal, id, lang string) (campaign.Sheet, error)
 	SendInvitations(ctx context.Context, p auth.Principal, id, base, lang string, reminders bool) (campaign.Mailing, error)
-	MailingOf(ctx context.Context, p auth.Principal, id string) (campaign.Mailing, bool, error)
 	Lookup(ctx context.Context, token, code string) (campaign.Landing, error)
 	Entry(ctx context.Context, token, code string) (assessment.Entry, error)
 }

@@ -108,10 +108,11 @@ func writeError(c *gin.Context, err error) {
 		c.Header("Retry-After", later.seconds())
 	}
 	lang := language(c)
+	staff := staffErrorOf(err, lang)
 	switch {
 	case errors.As(err, &ae):
-	case staffErrorOf(err, lang) != nil:
-		ae = staffErrorOf(err, lang)
+	case staff != nil:
+		ae = staff
 		if ae.status == http.StatusTooManyRequests {
 			var th *auth.ThrottledError
 			errors.As(err, &th)
