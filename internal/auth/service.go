@@ -182,20 +182,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	// Rotating to a token nobody holds finds the family; the family is then revoked.
-	dead, err := randomToken(32)
-	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	old, err := s.store.RotateRefreshToken(ctx, HashToken(token), RefreshToken{Hash: HashToken(dead), IssuedAt: now, ExpiresAt: now}, now)
-	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrTokenReused) {
+	t, err := s.store.RefreshToken(ctx, HashToken(token))
+	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return s.store.RevokeRefreshFamily(ctx, old.Family)
+	return s.store.RevokeRefreshFamily(ctx, t.Family)
 }
 
 // Authenticate returns the principal of a valid access token whose user still exists and is

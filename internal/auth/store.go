@@ -47,6 +47,9 @@ type Storer interface {
 	// revoking every token of its family; an unknown, revoked or expired one, ErrNotFound.
 	// Neither changes anything else.
 	RotateRefreshToken(ctx context.Context, old string, next RefreshToken, now time.Time) (RefreshToken, error)
+	// RefreshToken returns the stored token with hash, whatever its state; a missing one is
+	// ErrNotFound.
+	RefreshToken(ctx context.Context, hash string) (RefreshToken, error)
 	// RevokeRefreshFamily revokes every token of a family (logout); an unknown family is no error.
 	RevokeRefreshFamily(ctx context.Context, family string) error
 	// RevokeUserTokens revokes every refresh token of a user (disabled, password changed).

@@ -110,13 +110,9 @@ func (s *Store) storeNext(ctx context.Context, old tokenDoc, next auth.RefreshTo
 // notCurrent explains why the token hash is not current: a rotated one revokes its family
 // and is auth.ErrTokenReused; a missing, revoked or expired one is auth.ErrNotFound.
 func (s *Store) notCurrent(ctx context.Context, hash string) error {
-	var d tokenDoc
-	err := s.db.Collection(colTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("mongodb: refresh token: %w", auth.ErrNotFound)
-	}
+	d, err := s.RefreshToken(ctx, hash)
 	if err != nil {
-		return fmt.Errorf("mongodb: find refresh token: %w", err)
+		return err
 	}
 	if d.RotatedAt.IsZero() {
 		return fmt.Errorf("mongodb: refresh token revoked or expired: %w", auth.ErrNotFound)
@@ -125,6 +121,19 @@ func (s *Store) notCurrent(ctx context.Context, hash string) error {
 		return err
 	}
 	return fmt.Errorf("mongodb: refresh token of family %s: %w", d.Family, auth.ErrTokenReused)
+}
+
+// RefreshToken returns the token with hash; a missing one is auth.ErrNotFound.
+func (s *Store) RefreshToken(ctx context.Context, hash string) (auth.RefreshToken, error) {
+	var d tokenDoc
+	err := s.db.Collection(colTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return auth.RefreshToken{}, fmt.Errorf("mongodb: refresh token: %w", auth.ErrNotFound)
+	}
+	if err != nil {
+		return auth.RefreshToken{}, fmt.Errorf("mongodb: find refresh token: %w", err)
+	}
+	return tokenFromDoc(d), nil
 }
 
 // RevokeRefreshFamily revokes every token of a family.

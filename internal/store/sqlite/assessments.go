@@ -67,7 +67,7 @@ var (
 		sqlInsertCampaign, sqlUpdateCampaign, sqlInsertInvitation, sqlMarkInvitationSent}
 	readStatements = []string{sqlAssessmentByID, sqlSubmissionsAfter, sqlCampaignSubmissionsAfter,
 		sqlUserByEmail, sqlUserByID, sqlUserByInvite, sqlUsersOfChamber, sqlChamberByID, sqlChambers,
-		sqlCampaignByID, sqlCampaignByCode, sqlCampaignsOfChamber, sqlInvitationsOf, sqlInvitationByToken, sqlResponses}
+		sqlCampaignByID, sqlCampaignByCode, sqlCampaignsOfChamber, sqlInvitationsOf, sqlInvitationByToken, sqlResponses, sqlTokenByHash}
 )
 
 // CreateAssessment stores a new assessment; an existing id is assessment.ErrConflict.

@@ -79,6 +79,18 @@ func (s *Store) RotateRefreshToken(ctx context.Context, old string, next auth.Re
 	return cur, nil
 }
 
+// RefreshToken returns the token with hash; a missing one is auth.ErrNotFound.
+func (s *Store) RefreshToken(ctx context.Context, hash string) (auth.RefreshToken, error) {
+	t, err := scanToken(s.queryRow(ctx, sqlTokenByHash, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return auth.RefreshToken{}, fmt.Errorf("store: refresh token: %w", auth.ErrNotFound)
+	}
+	if err != nil {
+		return auth.RefreshToken{}, fmt.Errorf("store: find refresh token: %w", err)
+	}
+	return t, nil
+}
+
 // RevokeRefreshFamily revokes every token of a family.
 func (s *Store) RevokeRefreshFamily(ctx context.Context, family string) error {
 	return s.revokeTokens(ctx, sqlRevokeTokenFamily, family)

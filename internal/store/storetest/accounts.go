@@ -247,6 +247,12 @@ func testRefreshRevocation(t *testing.T, s Store) {
 	if err := s.RevokeRefreshFamily(ctx, "absent"); err != nil {
 		t.Errorf("RevokeRefreshFamily(absent) = %v, want no error", err)
 	}
+	if got, err := s.RefreshToken(ctx, "a1"); err != nil || got.Family != "famA" || got.UserID != "u1" || !got.Revoked {
+		t.Errorf("RefreshToken(a1) = %+v, %v; want famA of u1, revoked", got, err)
+	}
+	if _, err := s.RefreshToken(ctx, "absent"); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("RefreshToken(absent) = %v, want ErrNotFound", err)
+	}
 	now := at(time.Hour)
 	wantRotate(t, s, "a1", token("a2", "famA", "u1", now), now, auth.ErrNotFound)
 	wantRotate(t, s, "c1", token("c2", "famC", "u2", now), now, nil)
