@@ -31,8 +31,8 @@ type view struct {
 	mu     sync.Mutex
 	views  *scoring.Views
 	high   int64
-	recent map[int64]bool   // sequences above high-lookback already folded
-	firms  map[string]int64 // firm key → the sequence of its row folded
+	recent map[int64]bool  // sequences above high-lookback already folded
+	firms  map[string]bool // firm keys with a row folded
 }
 
 func (s *Service) viewOf(c Campaign) *view {
@@ -95,7 +95,7 @@ func (v *view) refresh(ctx context.Context, st Reader, c Campaign, def *question
 
 func (v *view) reset(def *questionnaire.Definition) {
 	v.views, v.high = scoring.NewViews(def), 0
-	v.recent, v.firms = map[int64]bool{}, map[string]int64{}
+	v.recent, v.firms = map[int64]bool{}, map[string]bool{}
 }
 
 // read folds the rows above after; it stops and reports true at a row that needs a rebuild.
@@ -129,7 +129,7 @@ func (v *view) read(ctx context.Context, st Reader, c Campaign, after int64) (bo
 			if v.recent[r.Seq] || r.Seq <= v.high-lookback {
 				continue
 			}
-			if _, seen := v.firms[r.FirmKey]; seen || r.Deleted {
+			if v.firms[r.FirmKey] || r.Deleted {
 				return true, nil
 			}
 			v.fold(&r)
@@ -145,7 +145,7 @@ func (v *view) foldAll(pages [][]assessment.Submission) {
 		n += len(page)
 	}
 	latest := make(map[string]int64, n) // firm key → the sequence of its latest row
-	v.firms = make(map[string]int64, n)
+	v.firms = make(map[string]bool, n)
 	for _, page := range pages {
 		for _, r := range page {
 			latest[r.FirmKey] = max(latest[r.FirmKey], r.Seq)
@@ -166,7 +166,7 @@ func (v *view) foldAll(pages [][]assessment.Submission) {
 // fold adds one submission row: its choice codes, or the choices of a row written before codes
 // were.
 func (v *view) fold(r *assessment.Submission) {
-	v.firms[r.FirmKey] = r.Seq
+	v.firms[r.FirmKey] = true
 	v.mark(r.Seq)
 	band := r.SizeBand
 	if band == "small_scale" {
