@@ -7,6 +7,30 @@ export const FORM = {
 export const ELEMENTS = Object.fromEntries(Object.entries(FORM).map(([l, f]) => [l, Object.fromEntries(f.pages.flatMap((p) => p.elements).map((e) => [e.name, e]))]));
 export const PAGE_OF = Object.fromEntries(FORM.ja.pages.flatMap((p, i) => p.elements.map((e) => [e.name, i])));
 
+/** The number of pages of the questionnaire. */
+export const PAGES = FORM.ja.pages.length;
+
+/** Waits until autosave says the answers are saved. */
+export const saved = (page) => page.waitForFunction(() => document.querySelector('[data-testid=autosave-status]')?.dataset.state === 'saved', null, { timeout: 15000 });
+
+/** Goes on to the next page of the questionnaire. */
+export const nextPage = (page) => page.locator('.sd-navigation__next-btn').first().click();
+
+/** Answers every question of survey page p (but those of skip) with answers, and waits for them to be saved. */
+export async function answerPage(page, answers, lang, p, skip = []) {
+  await page.waitForSelector('.sd-question');
+  for (const [id, v] of Object.entries(answers)) {
+    if (PAGE_OF[id] === p && !skip.includes(id)) await answer(page, lang, id, v);
+  }
+  await saved(page);
+}
+
+/** Submits the questionnaire from its last page and waits for the result. */
+export async function submitAnswers(page) {
+  await page.locator('.sd-navigation__complete-btn').first().click();
+  await page.getByTestId('result-overall').waitFor({ timeout: 20000 });
+}
+
 const q = (page, name) => page.locator(`.sd-question[data-name="${name}"]`);
 
 async function clickChoice(page, name, value) {

@@ -11,21 +11,16 @@
 // are written for the documentation, others to e2e/shots/.
 //
 //   node e2e/chamber.mjs ../bin/survey
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answer, PAGE_OF } from './answer.mjs';
-import { assert, expectAccessible, launchBrowser, requireTool, startServer, xlsxEntries, CHROMIUM } from './harness.mjs';
+import { answerPage, nextPage, PAGES, submitAnswers } from './answer.mjs';
+import { assert, browserTest, downloadOf, expectAccessible, pageTracker, requireTool, step, xlsxEntries, CHROMIUM, PHONE, SHOTS } from './harness.mjs';
 
 const bin = process.argv[2];
 if (!bin) throw new Error('usage: node e2e/chamber.mjs PATH/TO/survey');
 if (!requireTool(CHROMIUM, 'chromium')) process.exit(0);
 
-const SHOTS = new URL('./shots/', import.meta.url).pathname;
 const DOCS = new URL('../../docs/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'ja-JP', acceptDownloads: true };
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ja-JP' };
-const PAGES = 7;
 const EMAIL = 'admin@osaka.example.jp';
 const PASSWORD = 'umeda namba tennoji 2026';
 const example = (name) => JSON.parse(readFileSync(new URL(`../../examples/answers/${name}.json`, import.meta.url), 'utf8'));
@@ -36,36 +31,12 @@ const FIRMS = [
 // Line 4 has a bad e-mail address and an unknown size band: it is refused, lines 2 and 3 are imported.
 const CSV = `企業名,メールアドレス,規模,業種,都道府県\n${FIRMS[0].name},${FIRMS[0].email},中小企業,manufacturing,大阪府\n${FIRMS[1].name},${FIRMS[1].email},小規模,,27\n悪い行株式会社,not-an-email,巨大,,大阪府\n`;
 
-const step = (msg) => console.log(`• ${msg}`);
-let current; // the page in use, for a screenshot when a step fails
-const errors = [];
-const csp = [];
-
-async function newPage(browser, opts = DESKTOP) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  current = page;
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) csp.push(m.text());
-  });
-  return { ctx, page };
-}
-
-/** Downloads what clicking testid gives; returns its path. */
-async function downloadOf(page, testid) {
-  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.getByTestId(testid).click()]);
-  const file = join(SHOTS, dl.suggestedFilename());
-  await dl.saveAs(file);
-  return file;
-}
-
+const pages = pageTracker();
 const text = (page, testid) => page.getByTestId(testid).first().innerText();
-const saved = (page) => page.waitForFunction(() => document.querySelector('[data-testid=autosave-status]')?.dataset.state === 'saved', null, { timeout: 15000 });
 
 /** The admin sets a password from the command line's link, then logs in. */
 async function acceptAndLogin(browser, url, token) {
-  const { ctx, page } = await newPage(browser);
+  const { ctx, page } = await pages.open(browser);
   await page.goto(`${url}staff/accept#${token}`);
   await page.getByTestId('accept-password').waitFor();
   assert(!page.url().includes('#'), `the set-password token stays in the address bar: ${page.url()}`);
@@ -155,18 +126,15 @@ async function invite(page, url) {
 /** Answers every page of the questionnaire with a firm's answers and submits. */
 async function answerAll(page, answers) {
   for (let p = 0; p < PAGES; p++) {
-    await page.waitForSelector('.sd-question');
-    for (const [id, v] of Object.entries(answers)) if (PAGE_OF[id] === p) await answer(page, 'ja', id, v);
-    await saved(page);
-    if (p < PAGES - 1) await page.locator('.sd-navigation__next-btn').first().click();
+    await answerPage(page, answers, 'ja', p);
+    if (p < PAGES - 1) await nextPage(page);
   }
-  await page.locator('.sd-navigation__complete-btn').first().click();
-  await page.getByTestId('result-overall').waitFor({ timeout: 20000 });
+  await submitAnswers(page);
 }
 
 /** A firm opens its invitation, says whether the chamber may see its answers, answers, and reads its result. */
 async function firm(browser, link, f, shot) {
-  const { ctx, page } = await newPage(browser);
+  const { ctx, page } = await pages.open(browser);
   await page.goto(link);
   await page.getByTestId('landing-start').waitFor();
   assert(!page.url().includes('#'), `the invitation token stays in the address bar: ${page.url()}`);
@@ -272,7 +240,7 @@ async function english(page, id) {
 }
 
 async function phone(browser, url, id, open) {
-  const { ctx, page } = await newPage(browser, PHONE);
+  const { ctx, page } = await pages.open(browser, PHONE);
   await page.goto(`${url}staff/login`);
   await page.getByTestId('login-email').fill(EMAIL);
   await page.getByTestId('login-password').fill(PASSWORD);
@@ -306,38 +274,27 @@ async function logout(page, url) {
 }
 
 let token = '';
-const server = await startServer(bin, (run) => {
+const seed = (run) => {
   run('chamber', 'create', '--id', 'osaka-cci', '--name', '大阪商工会議所', '--name-en', 'Osaka CCI');
   const out = run('user', 'create', '--email', EMAIL, '--name', '管理太郎', '--role', 'chamber_admin', '--chamber', 'osaka-cci');
   token = /\/staff\/accept#(\S+)/.exec(out)?.[1] ?? '';
   if (!token) throw new Error(`no set-password link in: ${out}`);
-});
-const browser = await launchBrowser();
-try {
+};
+await browserTest({ bin, name: 'the chamber of commerce', pages, seed }, async ({ server, browser }) => {
   step('seeded chamber osaka-cci and its admin with the command line');
   const { page } = await acceptAndLogin(browser, server.url, token);
   const id = await createCampaign(page);
   const { links, open } = await invite(page, server.url);
   for (let i = 0; i < FIRMS.length; i++) await firm(browser, links[i], FIRMS[i], i === 0);
-  current = page;
+  pages.current = page;
   await dashboard(page, server.url, id);
   await campaignsList(page);
   await staffAccounts(page);
   await english(page, id);
   await phone(browser, server.url, id, open);
-  current = page;
+  pages.current = page;
   await logout(page, server.url);
-  assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
-  assert(csp.length === 0, `the Content-Security-Policy blocked: ${csp.join('; ')}`);
+  assert(pages.errors.length === 0, `page errors: ${pages.errors.join('; ')}`);
+  assert(pages.csp.length === 0, `the Content-Security-Policy blocked: ${pages.csp.join('; ')}`);
   step('no page error, no Content-Security-Policy violation');
-  console.log('PASS: the chamber of commerce');
-} catch (e) {
-  console.error(`FAIL: ${e.stack || e}`);
-  await current?.screenshot({ path: join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
-  console.error(`screenshot of the page: ${join(SHOTS, 'failure.png')}`);
-  console.error(server.logs().slice(-4000));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

@@ -2,7 +2,7 @@
 // directory, Debian's Chromium driven by playwright-core, axe-core on every page, and checks of
 // downloaded PDFs (pdftotext) and workbooks (their zip entries).
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -12,6 +12,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The flags this machine's closed network needs (see the env notes): no background traffic.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Where screenshots and downloads go. */
+export const SHOTS = new URL('./shots/', import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'ja-JP', acceptDownloads: true };
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ja-JP' };
+
+/** Reports a step of a test. */
+export const step = (msg) => console.log(`• ${msg}`);
 
 /** Skip outside CI when a tool is missing; in CI (CI=true) a missing tool fails the test. */
 export function requireTool(path, what) {
@@ -60,6 +69,66 @@ export async function startServer(bin, seed) {
 
 export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * The pages a test opens: open gives a new context's page, with that page's script errors;
+ * errors holds every page's, csp every Content-Security-Policy report; current is the page in
+ * use, for a screenshot when a step fails.
+ */
+export function pageTracker() {
+  const pages = {
+    current: undefined,
+    errors: [],
+    csp: [],
+    async open(browser, opts = DESKTOP) {
+      const ctx = await browser.newContext(opts);
+      const page = await ctx.newPage();
+      pages.current = page;
+      const errors = [];
+      page.on('pageerror', (e) => {
+        errors.push(e.message);
+        pages.errors.push(e.message);
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pages.csp.push(m.text());
+      });
+      return { ctx, page, errors };
+    },
+  };
+  return pages;
+}
+
+/**
+ * Runs a browser test against a fresh server of bin (seed as for startServer): body gets the
+ * server and the browser. Prints PASS: name; on a failure, FAIL with the stack, a screenshot of
+ * the page in use (pages.current, pages a pageTracker) and the server's last log lines, and
+ * exit code 1.
+ */
+export async function browserTest({ bin, name, pages, seed }, body) {
+  const server = await startServer(bin, seed);
+  const browser = await launchBrowser();
+  try {
+    await body({ server, browser });
+    console.log(`PASS: ${name}`);
+  } catch (e) {
+    console.error(`FAIL: ${e.stack || e}`);
+    await pages.current?.screenshot({ path: join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
+    console.error(`screenshot of the page: ${join(SHOTS, 'failure.png')}`);
+    console.error(server.logs().slice(-4000));
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** Saves what clicking testid downloads to SHOTS; returns its path. */
+export async function downloadOf(page, testid, timeout = 20000) {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout }), page.getByTestId(testid).click()]);
+  const file = join(SHOTS, dl.suggestedFilename());
+  await dl.saveAs(file);
+  return file;
 }
 
 /** Runs axe-core (WCAG 2.1 A and AA rules) on the page and throws on any violation. */

@@ -6,54 +6,27 @@
 // of the start, questionnaire and results pages at desktop and phone sizes go to e2e/shots/.
 //
 //   node e2e/journey.mjs ../bin/survey
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answer, PAGE_OF } from './answer.mjs';
-import { assert, expectAccessible, launchBrowser, pdfText, requireTool, startServer, xlsxEntries, CHROMIUM } from './harness.mjs';
+import { answer, answerPage as answerWith, nextPage as next, PAGES, saved, submitAnswers } from './answer.mjs';
+import { assert, browserTest, DESKTOP, downloadOf, expectAccessible, pageTracker, PHONE, pdfText, requireTool, SHOTS, step, xlsxEntries, CHROMIUM } from './harness.mjs';
 
 const bin = process.argv[2];
 if (!bin) throw new Error('usage: node e2e/journey.mjs PATH/TO/survey');
 if (!requireTool(CHROMIUM, 'chromium') || !requireTool('/usr/bin/pdftotext', 'pdftotext')) process.exit(0);
 
-const SHOTS = new URL('./shots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'ja-JP', acceptDownloads: true };
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ja-JP' };
-const PAGES = 7;
 const answers = JSON.parse(readFileSync(new URL('../../examples/answers/mid-exporter.json', import.meta.url), 'utf8'));
 
-const step = (msg) => console.log(`• ${msg}`);
-const saved = (page) => page.waitForFunction(() => document.querySelector('[data-testid=autosave-status]')?.dataset.state === 'saved', null, { timeout: 15000 });
-const next = (page) => page.locator('.sd-navigation__next-btn').first().click();
 const pageTitle = (page) => page.locator('.sd-page__title').first().textContent();
 
 /** Answers every question of survey page p with the example firm's answers. */
-async function answerPage(page, lang, p, skip = []) {
-  await page.waitForSelector('.sd-question');
-  for (const [id, v] of Object.entries(answers)) {
-    if (PAGE_OF[id] === p && !skip.includes(id)) await answer(page, lang, id, v);
-  }
-  await saved(page);
-}
+const answerPage = (page, lang, p, skip = []) => answerWith(page, answers, lang, p, skip);
 
-let current; // the page in use, for a screenshot when a step fails
-const cspViolations = []; // the server's Content-Security-Policy must not block anything the app does
-
-async function newPage(browser, opts) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  current = page;
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
-  return { ctx, page, errors };
-}
+const pages = pageTracker(); // the server's Content-Security-Policy must not block anything the app does (pages.csp)
 
 /** Start page, draft, the private link, and the first three pages in Japanese with a reload. */
 async function firstVisit(browser, url) {
-  const { ctx, page, errors } = await newPage(browser, DESKTOP);
+  const { ctx, page, errors } = await pages.open(browser, DESKTOP);
   await page.goto(url);
   await page.getByTestId('start-button').waitFor();
   assert(await page.evaluate(() => document.documentElement.lang) === 'ja', 'the start page is not in Japanese');
@@ -95,7 +68,7 @@ async function firstVisit(browser, url) {
 
 /** A fresh browser context opens the private link: same page, same answers; then the rest. */
 async function resumeAndFinish(browser, link) {
-  const { ctx, page, errors } = await newPage(browser, DESKTOP);
+  const { ctx, page, errors } = await pages.open(browser, DESKTOP);
   await page.goto(link);
   // A fresh device knows nothing of where the respondent was: the app opens the first page with
   // an unanswered question, here the supply-chain page, and the earlier answers are there.
@@ -122,8 +95,7 @@ async function resumeAndFinish(browser, link) {
     await expectAccessible(page, `questionnaire page ${p + 1}`);
     if (p < PAGES - 1) await next(page);
   }
-  await page.locator('.sd-navigation__complete-btn').first().click();
-  await page.getByTestId('result-overall').waitFor({ timeout: 20000 });
+  await submitAnswers(page);
   step('all seven pages answered; submitted');
   assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
   return { ctx, page };
@@ -159,10 +131,7 @@ async function results(page) {
     ['download-pdf-en', (f) => assert(pdfText(f).includes(number), `the English PDF does not show the score ${number}`)],
     ['download-xlsx', (f) => assert(xlsxEntries(f).some((n) => n.startsWith('xl/worksheets/')), 'the workbook has no worksheet')],
   ]) {
-    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.getByTestId(id).click()]);
-    const file = join(SHOTS, dl.suggestedFilename());
-    await dl.saveAs(file);
-    check(file);
+    check(await downloadOf(page, id, 30000));
   }
   assert(reports.length === 2, `${reports.length} report requests, want 2`);
   for (const r of reports) {
@@ -193,7 +162,7 @@ async function deleteAssessment(page, url) {
 
 /** The same three pages on a phone-sized screen. */
 async function phone(browser, url) {
-  const { ctx, page } = await newPage(browser, PHONE);
+  const { ctx, page } = await pages.open(browser, PHONE);
   await page.goto(url);
   await page.getByTestId('start-button').waitFor();
   await expectAccessible(page, 'start page on a phone');
@@ -211,9 +180,7 @@ async function phone(browser, url) {
   step('phone: start and questionnaire pages accessible');
 }
 
-const server = await startServer(bin);
-const browser = await launchBrowser();
-try {
+await browserTest({ bin, name: 'the respondent journey', pages }, async ({ server, browser }) => {
   const link = await firstVisit(browser, server.url);
   const { ctx, page } = await resumeAndFinish(browser, link);
   await results(page);
@@ -229,16 +196,6 @@ try {
   await deleteAssessment(page, server.url);
   await ctx.close();
   await phone(browser, server.url);
-  assert(cspViolations.length === 0, `the Content-Security-Policy blocked: ${cspViolations.join('; ')}`);
+  assert(pages.csp.length === 0, `the Content-Security-Policy blocked: ${pages.csp.join('; ')}`);
   step('no Content-Security-Policy violation on any page');
-  console.log('PASS: the respondent journey');
-} catch (e) {
-  console.error(`FAIL: ${e.stack || e}`);
-  await current?.screenshot({ path: join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
-  console.error(`screenshot of the page: ${join(SHOTS, 'failure.png')}`);
-  console.error(server.logs().slice(-4000));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

@@ -215,6 +215,11 @@ async function json<T>(path: string, init: RequestInit): Promise<T> {
   return (await call(path, init)).json() as Promise<T>;
 }
 
+/** POSTs body as JSON to path (under /api/v1) and reads the answer as JSON. */
+export function post<T>(path: string, body: unknown): Promise<T> {
+  return json(path, { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(body) });
+}
+
 /** The URL autosave PUTs answers to. */
 export function answersURL(id: string): string {
   return `${BASE}/assessments/${encodeURIComponent(id)}/answers`;
@@ -231,7 +236,7 @@ export function questionnaire(id: string, l: Lang, version?: number): Promise<Su
 export function createAssessment(l: Lang, previous?: Credential): Promise<Created> {
   const body: Record<string, unknown> = { questionnaire_id: 'esr', lang: l };
   if (previous) body.previous = { id: previous.id, respondent_token: previous.token };
-  return json('/assessments', { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(body) });
+  return post('/assessments', body);
 }
 
 export function getAssessment(c: Credential): Promise<Assessment> {
@@ -273,13 +278,13 @@ export function fileName(res: Response, fallback: string): string {
 
 /** Who asks, what and until when, for an invitation link or an open link. */
 export function campaignLink(key: CampaignKey): Promise<Landing> {
-  return json('/campaign-links', { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(key) });
+  return post('/campaign-links', key);
 }
 
 /** Starts a draft inside the campaign of an invitation link or open link. */
 export function joinCampaign(key: CampaignKey, l: Lang): Promise<Created> {
   const body = 'invitation' in key ? { invitation: key.invitation, lang: l } : { campaign_code: key.code, lang: l };
-  return json('/assessments', { method: 'POST', headers: headers(undefined, true), body: JSON.stringify(body) });
+  return post('/assessments', body);
 }
 
 /** Records whether the firm lets its campaign's chamber see its individual answers. */

@@ -1,7 +1,8 @@
 // Form fields of the staff pages: a label, the control, an optional help line and the line
 // where the server's message about the field goes (tied to the control with
-// aria-describedby, the control marked aria-invalid).
+// aria-describedby, the control marked aria-invalid); and the handling of a form's submit.
 
+import { ApiError } from './api';
 import type { FieldError } from './autosave';
 import { h, replace } from './dom';
 
@@ -54,4 +55,49 @@ export function showFieldErrors(root: ParentNode, fields: FieldError[], ids: Rec
     first ??= control;
   }
   return { first, rest };
+}
+
+export interface SubmitOptions {
+  /** The controls of the API's field names, by id, where the server's messages about fields go. */
+  ids: Record<string, string>;
+  /** The form's own message line, emptied on every submit. */
+  problem?: HTMLElement;
+  /** Checks what the browser can, after the messages are cleared; false sends nothing. */
+  check?: () => boolean;
+  /** Sends the form; the button is disabled meanwhile, and usable again if it throws. */
+  send: () => Promise<void>;
+  /** Runs on every failure, before its messages are shown. */
+  failing?: () => void;
+  /** A failure without field messages. */
+  otherwise: (err: unknown) => void;
+  /** The field messages no field took (dropped unless given). */
+  unplaced?: (messages: string[]) => void;
+}
+
+/**
+ * Handles the submits of form: clears its messages, checks, disables submit while sending; a
+ * failure enables it again and shows the server's field messages at their fields (the focus on
+ * the first) or hands the error to otherwise.
+ */
+export function onSubmit(form: HTMLFormElement, submit: HTMLButtonElement, o: SubmitOptions): void {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    if (o.problem) o.problem.textContent = '';
+    if (o.check && !o.check()) return;
+    submit.disabled = true;
+    try {
+      await o.send();
+    } catch (err) {
+      submit.disabled = false;
+      o.failing?.();
+      if (err instanceof ApiError && err.fields.length) {
+        const { first, rest } = showFieldErrors(form, err.fields, o.ids);
+        first?.focus();
+        if (rest.length) o.unplaced?.(rest);
+      } else {
+        o.otherwise(err);
+      }
+    }
+  });
 }

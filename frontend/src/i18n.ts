@@ -45,20 +45,25 @@ export function tx(text: { ja?: string; en?: string } | undefined): string {
   return text[current] ?? text.ja ?? text.en ?? '';
 }
 
+/** The BCP 47 locale of the language in use, for Intl and Chart.js. */
+export function locale(): string {
+  return current === 'ja' ? 'ja-JP' : 'en-GB';
+}
+
 /** A number, formatted for the language in use. */
 export function num(n: number, maxFractionDigits = 1): string {
-  return new Intl.NumberFormat(current === 'ja' ? 'ja-JP' : 'en-GB', { maximumFractionDigits: maxFractionDigits }).format(n);
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: maxFractionDigits }).format(n);
 }
 
 /** A percentage given as 0–100. */
 export function pct(n: number): string {
-  return new Intl.NumberFormat(current === 'ja' ? 'ja-JP' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(n / 100);
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(n / 100);
 }
 
 /** A date (and time, when withTime) for the language in use; in timeZone, else the device's. */
 export function date(d: Date | string, withTime = false, timeZone?: string): string {
   const v = typeof d === 'string' ? new Date(d) : d;
-  return new Intl.DateTimeFormat(current === 'ja' ? 'ja-JP' : 'en-GB', {
+  return new Intl.DateTimeFormat(locale(), {
     dateStyle: 'long',
     ...(withTime ? { timeStyle: 'short' } : {}),
     ...(timeZone ? { timeZone } : {}),
@@ -67,7 +72,7 @@ export function date(d: Date | string, withTime = false, timeZone?: string): str
 
 /** A time of day, e.g. for "saved at 14:05". */
 export function time(d: Date | number): string {
-  return new Intl.DateTimeFormat(current === 'ja' ? 'ja-JP' : 'en-GB', { timeStyle: 'short' }).format(d);
+  return new Intl.DateTimeFormat(locale(), { timeStyle: 'short' }).format(d);
 }
 
 /** A country's name from its ISO 3166-1 alpha-2 code, in the language in use. */

@@ -3,7 +3,7 @@
 // which adds the access token and renews it.
 
 import type { Aggregate, Filter } from './aggregate';
-import { fileName, reach, toApiError, type Text } from './api';
+import { fileName, post, type Text } from './api';
 import type { Role, Session, StaffUser } from './session';
 
 export type Status = 'scheduled' | 'open' | 'closed';
@@ -88,15 +88,7 @@ export interface Invited {
 const id = encodeURIComponent;
 
 /** Sets the password of an invited account from its link (no session needed). */
-export async function accept(token: string, password: string, lang: string): Promise<StaffUser> {
-  const res = await reach(fetch, '/api/v1/auth/accept', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Accept-Language': lang },
-    body: JSON.stringify({ token, password }),
-  });
-  if (!res.ok) throw await toApiError(res);
-  return (await res.json()) as StaffUser;
-}
+export const accept = (token: string, password: string) => post<StaffUser>('/auth/accept', { token, password });
 
 export const campaigns = (s: Session) => s.json<{ campaigns: Campaign[] }>('/campaigns').then((r) => r.campaigns);
 export const campaign = (s: Session, c: string) => s.json<Campaign>(`/campaigns/${id(c)}`);

@@ -4,11 +4,11 @@
 
 import { ApiError, type ChecklistItem, createAssessment, download, errorText, getAssessment, type Result, result as fetchResult, setConsent } from '../api';
 import { h, replace, saveBlob, uid } from '../dom';
-import { countryName, date, lang, num, pct, t, tx, type Key } from '../i18n';
+import { countryName, date, lang, locale, num, pct, t, tx, type Key } from '../i18n';
 import type { App, Page } from '../main';
 import { notify } from '../notices';
 import * as storage from '../storage';
-import { wrap } from '../wrap';
+import { labelWidth, wrap } from '../wrap';
 import { deleteButton } from './delete';
 
 let kept: Result | null = null;
@@ -124,12 +124,12 @@ export function resultPage(app: App): Page {
     queueMicrotask(async () => {
       const { barChart } = await import('../chart');
       removeChart?.();
-      const width = window.innerWidth < 600 ? (lang() === 'ja' ? 8 : 14) : lang() === 'ja' ? 14 : 24;
+      const width = labelWidth();
       const series = [{ label: t('result.your_score'), data: r.domains.map((d) => d.score), color: COLOR_FIRM }];
       if (peers.size) series.push({ label: t('result.peer_median'), data: r.domains.map((d) => peers.get(d.id) ?? null), color: COLOR_PEERS });
       if (before.size) series.push({ label: t('result.previous_score'), data: r.domains.map((d) => before.get(d.id) ?? null), color: COLOR_BEFORE });
       chartBox.classList.toggle('chart--two', series.length > 1);
-      if (canvas.isConnected) removeChart = barChart(canvas, titles.map((x) => wrap(x, width)).map((l) => (l.length === 1 ? l[0] : l)) as string[], series, lang() === 'ja' ? 'ja-JP' : 'en-GB');
+      if (canvas.isConnected) removeChart = barChart(canvas, titles.map((x) => wrap(x, width)).map((l) => (l.length === 1 ? l[0] : l)) as string[], series, locale());
     });
     return sec;
   }

@@ -12,7 +12,7 @@ import { type Campaign, campaign as getCampaign, type Count, type Progress, prog
 import { periodText, rateText, statusBadge } from './campaigns';
 import { inviteCard, type InviteState } from './invitations';
 import { resultsCard, type ResultsView } from './results';
-import { card, dataTable, failed, notFound, session, signedIn, staffNav } from './shell';
+import { card, dataTable, failed, notFound, session, signedIn, staffNav, staffPage } from './shell';
 
 function countTable(testid: string, caption: string, rows: Count[], name: (group: string) => string): HTMLElement {
   const cols = (['staff.progress.invited', 'staff.progress.started', 'staff.progress.submitted', 'staff.progress.rate'] as const).map((k) => ({ text: t(k), num: true as const }));
@@ -123,7 +123,7 @@ export function campaignPage(app: App, id: string): Page {
         [prog, def] = await Promise.all([getProgress(session, id), definition(camp.questionnaire.id, camp.questionnaire.version).catch(() => null)]);
       } catch (e) {
         if (notFound(e)) {
-          main.replaceChildren(h('div', { class: 'page' }, staffNav(app, user, 'campaigns'), h('h1', { tabindex: '-1' }, t('staff.campaign.not_found')), h('p', {}, h('a', { href: '/staff', 'data-route': '' }, t('staff.campaign.back')))));
+          main.replaceChildren(staffPage(app, user, 'campaigns', t('staff.campaign.not_found'), h('p', {}, h('a', { href: '/staff', 'data-route': '' }, t('staff.campaign.back')))));
           return;
         }
         return failed(app, 'load', e);

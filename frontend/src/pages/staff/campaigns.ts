@@ -2,16 +2,15 @@
 // a new campaign (titles in both languages, the period in whole days of Japan time, k, the
 // open link).
 
-import { ApiError } from '../../api';
 import { h } from '../../dom';
-import { clearFieldErrors, field, setFieldError, showFieldErrors } from '../../forms';
+import { field, onSubmit, setFieldError } from '../../forms';
 import { date, num, pct, t, tx, type Key } from '../../i18n';
 import type { App, Page } from '../../main';
 import { notify } from '../../notices';
 import { isDay, JAPAN, japanDay, lastMoment, periodOf } from '../../period';
 import type { StaffUser } from '../../session';
 import { type Campaign, campaigns, createCampaign, type Progress, progress, type Status } from '../../staffapi';
-import { dataTable, failed, session, signedIn, staffNav } from './shell';
+import { dataTable, failed, session, signedIn, staffPage } from './shell';
 
 /** The smallest group of firms a campaign's tables show (the API refuses less). */
 export const MIN_K = 5;
@@ -58,11 +57,11 @@ export function campaignsPage(app: App): Page {
     if (!user) return;
     app.title(t('staff.campaigns.title'));
     main.replaceChildren(
-      h(
-        'div',
-        { class: 'page' },
-        staffNav(app, user, 'campaigns'),
-        h('h1', { tabindex: '-1' }, t('staff.campaigns.title')),
+      staffPage(
+        app,
+        user,
+        'campaigns',
+        t('staff.campaigns.title'),
         h('p', { class: 'lead' }, t('staff.campaigns.lead')),
         h('div', { class: 'actions' }, h('a', { href: '/staff/campaigns/new', 'data-route': '', class: 'button button--primary', 'data-testid': 'new-campaign' }, t('staff.campaigns.new'))),
         list.length ? listTable(list, rates) : h('p', { 'data-testid': 'campaign-none' }, t('staff.campaigns.none')),
@@ -141,30 +140,19 @@ export function newCampaignPage(app: App): Page {
       const { form, read } = campaignForm();
       const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'campaign-create' }, t('staff.new.submit'));
       form.append(h('div', { class: 'actions' }, submit, h('a', { href: '/staff', 'data-route': '', class: 'button' }, t('staff.new.cancel'))));
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        clearFieldErrors(form);
-        const v = read();
-        if (!checkLocally(form, v)) return;
-        submit.disabled = true;
-        try {
+      onSubmit(form, submit, {
+        ids: FIELD_IDS,
+        check: () => checkLocally(form, read()),
+        send: async () => {
+          const v = read();
           const c = await createCampaign(session, { questionnaire_id: 'esr', title: { ja: v.ja, en: v.en }, ...periodOf(v.first, v.last), k: v.k, open_link: v.open });
           notify('created', { kind: 'success', text: t('staff.new.created'), survive: true });
           app.navigate(`/staff/campaigns/${encodeURIComponent(c.id)}`);
-        } catch (err) {
-          submit.disabled = false;
-          if (err instanceof ApiError && err.fields.length) {
-            const { first, rest } = showFieldErrors(form, err.fields, FIELD_IDS);
-            first?.focus();
-            if (rest.length) notify('create', { kind: 'error', text: rest.join(' ') });
-          } else {
-            failed(app, 'create', err);
-          }
-        }
+        },
+        otherwise: (err) => failed(app, 'create', err),
+        unplaced: (rest) => notify('create', { kind: 'error', text: rest.join(' ') }),
       });
-      main.append(
-        h('div', { class: 'page' }, staffNav(app, user, 'campaigns'), h('h1', { tabindex: '-1' }, t('staff.new.title')), h('p', { class: 'lead' }, t('staff.new.lead')), form),
-      );
+      main.append(staffPage(app, user, 'campaigns', t('staff.new.title'), h('p', { class: 'lead' }, t('staff.new.lead')), form));
     },
   };
 }

@@ -60,8 +60,9 @@ function uploadForm(app: App, camp: Campaign, state: InviteState, onDone: () => 
       show(state.upload);
       onDone();
     } catch (e) {
-      status.textContent = e instanceof ApiError && e.code === 'invalid_file' ? e.fields[0]?.message ?? e.message : '';
-      if (!(e instanceof ApiError && e.code === 'invalid_file')) failed(app, 'upload', e);
+      const invalid = e instanceof ApiError && e.code === 'invalid_file';
+      status.textContent = invalid ? e.fields[0]?.message ?? e.message : '';
+      if (!invalid) failed(app, 'upload', e);
     } finally {
       button.disabled = false;
     }

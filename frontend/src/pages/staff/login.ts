@@ -3,8 +3,8 @@
 
 import { ApiError, errorText } from '../../api';
 import { h } from '../../dom';
-import { clearFieldErrors, field, setFieldError, showFieldErrors } from '../../forms';
-import { lang, t } from '../../i18n';
+import { field, onSubmit, setFieldError } from '../../forms';
+import { t } from '../../i18n';
 import type { App, Page } from '../../main';
 import { dismiss, notify } from '../../notices';
 import { accept } from '../../staffapi';
@@ -17,6 +17,13 @@ let inviteToken = '';
 
 function input(type: string, autocomplete: string, testid: string): HTMLInputElement {
   return h('input', { type, class: 'input', autocomplete, required: true, 'data-testid': testid, spellcheck: 'false' });
+}
+
+/** A form of fields with its message line and submit button (test ids `<testid>-error`, `<testid>-submit`). */
+function form(testid: string, label: string, ...fields: HTMLElement[]): { form: HTMLFormElement; submit: HTMLButtonElement; problem: HTMLElement } {
+  const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': `${testid}-submit` }, label);
+  const problem = h('p', { class: 'form-error', role: 'alert', 'data-testid': `${testid}-error` });
+  return { form: h('form', { class: 'form', novalidate: true }, ...fields, problem, h('div', { class: 'actions' }, submit)), submit, problem };
 }
 
 /** Disables button for the seconds a 429 asks to wait. */
@@ -35,35 +42,20 @@ export function loginPage(app: App): Page {
       const email = input('email', 'username', 'login-email');
       email.value = knownEmail;
       const password = input('password', 'current-password', 'login-password');
-      const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'login-submit' }, t('staff.login.submit'));
-      const problem = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'login-error' });
-      const form = h(
-        'form',
-        { class: 'form', novalidate: true },
-        field('login-email', t('staff.login.email'), email),
-        field('login-password', t('staff.login.password'), password),
+      const { form: login, submit, problem } = form('login', t('staff.login.submit'), field('login-email', t('staff.login.email'), email), field('login-password', t('staff.login.password'), password));
+      onSubmit(login, submit, {
+        ids: { email: 'login-email', password: 'login-password' },
         problem,
-        h('div', { class: 'actions' }, submit),
-      );
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        clearFieldErrors(form);
-        problem.textContent = '';
-        submit.disabled = true;
-        try {
+        send: async () => {
           await session.login(email.value.trim(), password.value);
           dismiss('signed-out');
           app.navigate(takeNext());
-        } catch (err) {
-          submit.disabled = false;
-          password.value = '';
-          if (err instanceof ApiError && err.fields.length) {
-            showFieldErrors(form, err.fields, { email: 'login-email', password: 'login-password' }).first?.focus();
-          } else {
-            problem.textContent = errorText(err);
-            if (err instanceof ApiError && err.status === 429) holdOff(submit, err.retryAfter);
-          }
-        }
+        },
+        failing: () => (password.value = ''),
+        otherwise: (err) => {
+          problem.textContent = errorText(err);
+          if (err instanceof ApiError && err.status === 429) holdOff(submit, err.retryAfter);
+        },
       });
       main.append(
         h(
@@ -71,7 +63,7 @@ export function loginPage(app: App): Page {
           { class: 'page page--narrow' },
           h('h1', { tabindex: '-1' }, t('staff.login.title')),
           h('p', { class: 'lead' }, t('staff.login.lead')),
-          form,
+          login,
           h('p', { class: 'small' }, t('staff.login.help')),
         ),
       );
@@ -94,42 +86,26 @@ export function acceptPage(app: App): Page {
       }
       const password = input('password', 'new-password', 'accept-password');
       const again = input('password', 'new-password', 'accept-again');
-      const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'accept-submit' }, t('staff.accept.submit'));
-      const problem = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'accept-error' });
-      const form = h(
-        'form',
-        { class: 'form', novalidate: true },
-        field('accept-password', t('staff.accept.password'), password, t('staff.accept.password_help')),
-        field('accept-again', t('staff.accept.again'), again),
+      const { form: set, submit, problem } = form('accept', t('staff.accept.submit'), field('accept-password', t('staff.accept.password'), password, t('staff.accept.password_help')), field('accept-again', t('staff.accept.again'), again));
+      onSubmit(set, submit, {
+        ids: { password: 'accept-password' },
         problem,
-        h('div', { class: 'actions' }, submit),
-      );
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        clearFieldErrors(form);
-        problem.textContent = '';
-        if (password.value !== again.value) {
-          setFieldError(form, 'accept-again', t('staff.accept.mismatch'));
+        check: () => {
+          if (password.value === again.value) return true;
+          setFieldError(set, 'accept-again', t('staff.accept.mismatch'));
           again.focus();
-          return;
-        }
-        submit.disabled = true;
-        try {
-          const user = await accept(inviteToken, password.value, lang());
+          return false;
+        },
+        send: async () => {
+          const user = await accept(inviteToken, password.value);
           inviteToken = '';
           knownEmail = user.email;
           notify('accepted', { kind: 'success', text: t('staff.accept.done'), survive: true });
           app.navigate('/staff/login', true);
-        } catch (err) {
-          submit.disabled = false;
-          if (err instanceof ApiError && err.fields.length) {
-            showFieldErrors(form, err.fields, { password: 'accept-password' }).first?.focus();
-          } else {
-            problem.textContent = errorText(err);
-          }
-        }
+        },
+        otherwise: (err) => (problem.textContent = errorText(err)),
       });
-      page.append(h('p', { class: 'lead' }, t('staff.accept.lead')), form);
+      page.append(h('p', { class: 'lead' }, t('staff.accept.lead')), set);
     },
   };
 }

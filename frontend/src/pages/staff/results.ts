@@ -6,11 +6,11 @@
 
 import { type Aggregate, anySuppressed, bandShares, type Cell, type Filter, filterValue, parseFilter, type QuestionTable, questionRows, scoreRows, type TableRow } from '../../aggregate';
 import { h, replace, uid } from '../../dom';
-import { lang, num, t, type Key } from '../../i18n';
+import { locale, num, t, type Key } from '../../i18n';
 import type { Labeller } from '../../labels';
 import type { App } from '../../main';
 import { type Campaign, download, type Results, results as getResults } from '../../staffapi';
-import { wrap } from '../../wrap';
+import { labelWidth, wrap } from '../../wrap';
 import { card, dataTable, downloadButton, failed, session } from './shell';
 
 /** What the staff member chose; kept through a change of language. */
@@ -29,13 +29,14 @@ function td(c: Cell): HTMLElement {
   return h('td', { class: 'num cell--suppressed', 'data-suppressed': '' }, h('span', { 'aria-hidden': 'true' }, c.text), h('span', { class: 'visually-hidden' }, t('staff.results.suppressed_cell')));
 }
 
-function rowName(labels: Labeller, r: TableRow): string {
-  return r.dimension === 'all' ? labels.group('all', r.group) : `${labels.dimension(r.dimension)}: ${labels.group(r.dimension, r.group)}`;
+/** "Sector: Manufacturing"; the whole campaign by its name alone. */
+function groupName(labels: Labeller, dimension: string, group: string): string {
+  return dimension === 'all' ? labels.group('all', group) : `${labels.dimension(dimension)}: ${labels.group(dimension, group)}`;
 }
 
 /** A results table: a row per group, the columns given. */
 function table(testid: string, caption: string, columns: string[], rows: TableRow[], labels: Labeller): HTMLElement {
-  const body = rows.map((r) => h('tr', { 'data-dimension': r.dimension, 'data-group': r.group }, h('th', { scope: 'row' }, rowName(labels, r)), r.cells.map(td)));
+  const body = rows.map((r) => h('tr', { 'data-dimension': r.dimension, 'data-group': r.group }, h('th', { scope: 'row' }, groupName(labels, r.dimension, r.group)), r.cells.map(td)));
   return dataTable(testid, caption, [t('staff.results.group'), ...columns.map((text) => ({ text, num: true as const }))], body, { className: 'table--results' });
 }
 
@@ -58,13 +59,13 @@ function chart(q: QuestionTable, labels: Labeller, k: number, onRemove: (fn: () 
   if (bands.every((b) => b.shares.every((x) => x === null))) return h('p', { class: 'note', 'data-testid': 'results-chart-none' }, t('staff.results.chart_none', { k }));
   const canvas = h('canvas', { role: 'img', 'aria-label': t('staff.results.chart_label'), 'data-testid': 'results-chart' });
   const box = h('div', { class: 'chart chart--two' }, canvas);
-  const width = window.innerWidth < 600 ? (lang() === 'ja' ? 8 : 14) : lang() === 'ja' ? 14 : 24;
+  const width = labelWidth();
   const names = q.columns.map((c) => wrap(labels.column(q.question, c), width));
   queueMicrotask(async () => {
     const { barChart } = await import('../../chart');
     const colors = [COLOR_SME, COLOR_LARGE];
     const series = bands.map((b, i) => ({ label: labels.group('size_band', b.group), data: b.shares, color: colors[i] }));
-    if (canvas.isConnected) onRemove(barChart(canvas, names, series, lang() === 'ja' ? 'ja-JP' : 'en-GB', '%'));
+    if (canvas.isConnected) onRemove(barChart(canvas, names, series, locale(), '%'));
   });
   return box;
 }
@@ -158,7 +159,7 @@ export function resultsCard(app: App, camp: Campaign, labels: Labeller, view: Re
       const q = agg.questions.find((x) => x.question === view.question);
       replace(slot, q ? questionBlock(q, agg, labels, onRemove) : null);
     };
-    const filters = [option('', t('staff.results.all_firms')), ...res.filters.map((f) => option(filterValue(f), `${labels.dimension(f.dimension)}: ${labels.group(f.dimension, f.group)}`))];
+    const filters = [option('', t('staff.results.all_firms')), ...res.filters.map((f) => option(filterValue(f), groupName(labels, f.dimension, f.group)))];
     replace(
       body,
       h('p', { 'data-testid': 'results-intro' }, t('staff.results.intro', { n: num(agg.n, 0), k: agg.k })),

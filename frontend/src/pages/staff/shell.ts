@@ -61,9 +61,12 @@ export function failed(app: App, id: string, e: unknown): void {
 /** Whether e is the API saying the page's object does not exist (or is another chamber's). */
 export const notFound = (e: unknown) => e instanceof ApiError && e.status === 404;
 
+/** The parts of the staff navigation. */
+type Section = 'campaigns' | 'users';
+
 /** The staff navigation: campaigns, staff accounts (chamber admins), who is signed in, log out. */
-export function staffNav(app: App, user: StaffUser, current: 'campaigns' | 'users' | ''): HTMLElement {
-  const link = (href: string, key: 'campaigns' | 'users', testid: string) =>
+export function staffNav(app: App, user: StaffUser, current: Section): HTMLElement {
+  const link = (href: string, key: Section, testid: string) =>
     h('a', { href, 'data-route': '', class: 'staff-nav__link', 'data-testid': testid, 'aria-current': current === key ? 'page' : null }, t(`staff.nav.${key}`));
   const out = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'logout' }, t('staff.nav.logout'));
   out.addEventListener('click', async () => {
@@ -79,6 +82,11 @@ export function staffNav(app: App, user: StaffUser, current: 'campaigns' | 'user
     h('div', { class: 'staff-nav__links' }, link('/staff', 'campaigns', 'nav-campaigns'), user.role === 'chamber_admin' ? link('/staff/users', 'users', 'nav-users') : null),
     h('div', { class: 'staff-nav__user' }, h('span', { 'data-testid': 'staff-user' }, t('staff.nav.signed_in', { name: user.name })), out),
   );
+}
+
+/** A staff page: the navigation (current marked), the heading, then children. */
+export function staffPage(app: App, user: StaffUser, current: Section, title: string, ...children: (Node | null)[]): HTMLElement {
+  return h('div', { class: 'page' }, staffNav(app, user, current), h('h1', { tabindex: '-1' }, title), ...children);
 }
 
 /** A card of a page: a section headed by title. */

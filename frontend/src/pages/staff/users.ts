@@ -1,16 +1,15 @@
 // /staff/users: a chamber admin's list of the chamber's staff, their role and whether they may
 // log in; inviting someone shows the set-password link once, to pass on.
 
-import { ApiError } from '../../api';
 import { copyBlock } from '../../copy';
 import { h, replace } from '../../dom';
-import { clearFieldErrors, field, showFieldErrors } from '../../forms';
+import { field, onSubmit } from '../../forms';
 import { date, t, type Key } from '../../i18n';
 import type { App, Page } from '../../main';
 import { notify } from '../../notices';
 import type { Role, StaffUser } from '../../session';
 import { type Invited, inviteUser, updateUser, users as getUsers } from '../../staffapi';
-import { card, dataTable, failed, session, signedIn, staffNav } from './shell';
+import { card, dataTable, failed, session, signedIn, staffPage } from './shell';
 
 const ROLES: Role[] = ['chamber_admin', 'analyst'];
 
@@ -47,10 +46,10 @@ export function usersPage(app: App): Page {
   function row(u: StaffUser): HTMLElement {
     const self = u.id === me?.id;
     const role = self ? h('span', {}, t(`staff.role.${u.role}` as Key)) : roleSelect(`role-${u.id}`, u.role, 'user-role');
-    if (!self) {
+    if (role instanceof HTMLSelectElement) {
       role.setAttribute('data-user', u.id);
       role.setAttribute('aria-label', t('staff.users.role_of', { name: u.name }));
-      role.addEventListener('change', () => void change(u, { role: (role as HTMLSelectElement).value as Role }, 'user-role'));
+      role.addEventListener('change', () => void change(u, { role: role.value as Role }, 'user-role'));
     }
     const toggle = self
       ? h('span', { class: 'small' }, t('staff.users.you'))
@@ -76,20 +75,15 @@ export function usersPage(app: App): Page {
     const result = h('div', {});
     const form = h('form', { class: 'form', novalidate: true }, field('user-email', t('staff.users.email'), email), field('user-name', t('staff.users.name'), name), field('user-new-role', t('staff.users.role'), role, t('staff.users.role_help')), h('div', { class: 'actions' }, submit));
     if (invited) replace(result, inviteLink(invited));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      clearFieldErrors(form);
-      submit.disabled = true;
-      try {
+    onSubmit(form, submit, {
+      ids: { email: 'user-email', name: 'user-name', role: 'user-new-role' },
+      send: async () => {
         invited = await inviteUser(session, me!.chamber_id!, { email: email.value.trim(), name: name.value.trim(), role: role.value as Role });
         list = [...list, invited.user];
         draw();
         main.querySelector<HTMLElement>('[data-testid=invite-link-text]')?.focus();
-      } catch (err) {
-        submit.disabled = false;
-        if (err instanceof ApiError && err.fields.length) showFieldErrors(form, err.fields, { email: 'user-email', name: 'user-name', role: 'user-new-role' }).first?.focus();
-        else failed(app, 'invite', err);
-      }
+      },
+      otherwise: (err) => failed(app, 'invite', err),
     });
     return card('staff-invite-user', t('staff.users.invite_title'), h('p', {}, t('staff.users.invite_lead')), form, result);
   }
@@ -107,17 +101,7 @@ export function usersPage(app: App): Page {
   function draw(): void {
     if (!me) return;
     app.title(t('staff.users.title'));
-    main.replaceChildren(
-      h(
-        'div',
-        { class: 'page' },
-        staffNav(app, me, 'users'),
-        h('h1', { tabindex: '-1' }, t('staff.users.title')),
-        h('p', { class: 'lead' }, t('staff.users.lead', { chamber: me.chamber_id ?? '' })),
-        listCard(),
-        inviteForm(),
-      ),
-    );
+    main.replaceChildren(staffPage(app, me, 'users', t('staff.users.title'), h('p', { class: 'lead' }, t('staff.users.lead', { chamber: me.chamber_id ?? '' })), listCard(), inviteForm()));
   }
 
   return {
@@ -127,7 +111,7 @@ export function usersPage(app: App): Page {
       me = await signedIn(app, main, () => app.navigate('/staff/users', true));
       if (!me) return;
       if (me.role !== 'chamber_admin' || !me.chamber_id) {
-        main.append(h('div', { class: 'page' }, staffNav(app, me, 'users'), h('h1', { tabindex: '-1' }, t('staff.users.title')), h('p', {}, t('staff.users.admins_only'))));
+        main.append(staffPage(app, me, 'users', t('staff.users.title'), h('p', {}, t('staff.users.admins_only'))));
         return;
       }
       try {
