@@ -173,10 +173,9 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, d Draft) (Campai
 	}
 	c := Campaign{
 		ID: newID(), ChamberID: chamber, QuestionnaireID: def.ID, Version: def.Version,
-		TitleJA: strings.TrimSpace(d.TitleJA), TitleEN: strings.TrimSpace(d.TitleEN),
-		Opens: d.Opens.UTC().Truncate(time.Millisecond), Closes: d.Closes.UTC().Truncate(time.Millisecond),
 		K: max(d.K, MinK), CreatedBy: p.UserID, CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	}
+	d.apply(&c)
 	if d.OpenLink {
 		c.Code = newCode()
 	}
@@ -201,25 +200,14 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, ch Ch
 		return Campaign{}, err
 	}
 	d := Draft{TitleJA: c.TitleJA, TitleEN: c.TitleEN, Opens: c.Opens, Closes: c.Closes, K: c.K}
-	for _, f := range []struct {
-		to   *string
-		from *string
-	}{{&d.TitleJA, ch.TitleJA}, {&d.TitleEN, ch.TitleEN}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	if ch.Opens != nil {
-		d.Opens = *ch.Opens
-	}
-	if ch.Closes != nil {
-		d.Closes = *ch.Closes
-	}
+	setIf(&d.TitleJA, ch.TitleJA)
+	setIf(&d.TitleEN, ch.TitleEN)
+	setIf(&d.Opens, ch.Opens)
+	setIf(&d.Closes, ch.Closes)
 	if err := d.check(); err != nil {
 		return Campaign{}, err
 	}
-	c.TitleJA, c.TitleEN = strings.TrimSpace(d.TitleJA), strings.TrimSpace(d.TitleEN)
-	c.Opens, c.Closes = d.Opens.UTC().Truncate(time.Millisecond), d.Closes.UTC().Truncate(time.Millisecond)
+	d.apply(&c)
 	if ch.OpenLink != nil && *ch.OpenLink != (c.Code != "") {
 		c.Code = ""
 		if *ch.OpenLink {
@@ -227,6 +215,20 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, ch Ch
 		}
 	}
 	return c, s.store.UpdateCampaign(ctx, c)
+}
+
+// apply sets a campaign's titles and dates from a checked draft: titles trimmed, times in UTC
+// to the millisecond (what MongoDB keeps).
+func (d Draft) apply(c *Campaign) {
+	c.TitleJA, c.TitleEN = strings.TrimSpace(d.TitleJA), strings.TrimSpace(d.TitleEN)
+	c.Opens, c.Closes = d.Opens.UTC().Truncate(time.Millisecond), d.Closes.UTC().Truncate(time.Millisecond)
+}
+
+// setIf sets *dst to *src when src is given.
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
 }
 
 // IsOpen reports whether the campaign accepts answers at t.
