@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -81,7 +82,12 @@ type Principal struct {
 
 // dummyHash is verified against when no account matches, so that an unknown address takes
 // as long as a wrong password.
-var dummyHash, _ = HashPassword("no account has this password")
+// It is made on the first such login, not when the package loads: an argon2id hash costs tens
+// of milliseconds and 19 MiB, which every command of the binary would otherwise pay at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("no account has this password")
+	return h
+})
 
 // Login checks a user's password and starts a session (a new refresh-token family). addr is
 // the client's address, for the throttle.
@@ -96,7 +102,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Sess
 	}
 	hash := u.PasswordHash
 	if err != nil || hash == "" {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	ok, err := s.verify(ctx, hash, password)
 	if err != nil {
