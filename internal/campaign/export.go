@@ -29,7 +29,7 @@ type labeller struct {
 func (l labeller) group(dim, group string) string {
 	switch dim {
 	case scoring.DimAll:
-		return locale.Get(l.lang, "campaign.export.all")
+		return l.word("all")
 	case scoring.DimSizeBand:
 		return locale.Get(l.lang, "campaign.band."+group)
 	case scoring.DimSector:
@@ -52,9 +52,9 @@ func (l labeller) option(role, id string) string {
 func (l labeller) column(q *questionnaire.Question, col string) string {
 	switch col {
 	case questionnaire.DontKnow:
-		return locale.Get(l.lang, "campaign.export.dont_know")
+		return l.word("dont_know")
 	case questionnaire.NA:
-		return locale.Get(l.lang, "campaign.export.na")
+		return l.word("na")
 	}
 	for _, o := range q.Options {
 		if o.ID == col {
@@ -74,11 +74,16 @@ func (l labeller) metric(id string) string {
 			return sec.Title.In(l.lang)
 		}
 	}
-	return locale.Get(l.lang, "campaign.export.overall")
+	return l.word("overall")
+}
+
+// word is the export's word for key (campaign.export.<key>) in the labeller's language.
+func (l labeller) word(key string) string {
+	return locale.Get(l.lang, "campaign.export."+key)
 }
 
 func (l labeller) dimension(dim string) string {
-	return locale.Get(l.lang, "campaign.export.dim."+dim)
+	return l.word("dim." + dim)
 }
 
 // Sheets flattens a campaign's aggregate into the tables of its exports: the answers to each
@@ -89,7 +94,7 @@ func Sheets(def *questionnaire.Definition, agg scoring.Aggregate, lang string) [
 }
 
 func (l labeller) answerSheet(agg scoring.Aggregate) Sheet {
-	t := func(key string) string { return locale.Get(l.lang, "campaign.export."+key) }
+	t := l.word
 	s := Sheet{Name: t("sheet_answers"), Header: []string{t("question_id"), t("question"), t("dimension"), t("group"),
 		t("answer"), t("count"), t("share"), t("answered")}}
 	hidden := t("suppressed")
@@ -112,7 +117,7 @@ func (l labeller) answerSheet(agg scoring.Aggregate) Sheet {
 }
 
 func (l labeller) scoreSheet(agg scoring.Aggregate) Sheet {
-	t := func(key string) string { return locale.Get(l.lang, "campaign.export."+key) }
+	t := l.word
 	s := Sheet{Name: t("sheet_scores"), Header: []string{t("metric"), t("dimension"), t("group"), t("firms"),
 		t("mean"), t("q1"), t("median"), t("q3")}}
 	hidden := t("suppressed")

@@ -9,7 +9,6 @@ import (
 
 	"github.com/esready/esready/internal/assessment"
 	"github.com/esready/esready/internal/auth"
-	"github.com/esready/esready/internal/locale"
 	"github.com/esready/esready/internal/questionnaire"
 	"github.com/esready/esready/internal/report"
 )
@@ -62,7 +61,7 @@ func (s *Service) ConsentedAnswers(ctx context.Context, p auth.Principal, campai
 }
 
 func (l labeller) responsesHeader() Sheet {
-	t := func(key string) string { return locale.Get(l.lang, "campaign.export."+key) }
+	t := l.word
 	sh := Sheet{Name: t("sheet_responses"), Header: []string{t("firm"), t("email"), t("submitted_at")}}
 	for _, q := range l.def.Questions() {
 		sh.Header = append(sh.Header, q.ID+" "+q.Text.In(l.lang))
