@@ -68,7 +68,8 @@ func New(d Deps) (*gin.Engine, error) {
 	r.GET("/healthz", h.live)
 	r.GET("/readyz", h.ready)
 
-	v1 := r.Group("/api/v1", requireJSON)
+	api := r.Group("/api/v1")
+	v1 := api.Group("", requireJSON)
 	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
 
 	q := questionnaires{defs: d.Questionnaires}
@@ -93,7 +94,7 @@ func New(d Deps) (*gin.Engine, error) {
 	as.PUT("/:id/consent", limit.save, a.consent)
 	v1.GET("/checklist.xlsx", limit.download, a.blankChecklistXLSX)
 
-	staffRoutes(v1, d, limit, render)
+	staffRoutes(v1, api, d, limit, render)
 
 	web := newWebApp(d.Web)
 	r.NoRoute(web.serve)
@@ -104,7 +105,7 @@ func New(d Deps) (*gin.Engine, error) {
 // staffRoutes are the routes of chamber staff and platform admins: log in, accounts, and the
 // campaigns. Every route after authenticate needs an access token; the services decide by role
 // and chamber what it may see (another chamber's campaign is 404, as a missing one is).
-func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits, render *renderer) {
+func staffRoutes(v1, api *gin.RouterGroup, d Deps, limit rateLimits, render *renderer) {
 	if d.Auth == nil || d.Campaigns == nil {
 		return
 	}
@@ -129,7 +130,8 @@ func staffRoutes(v1 *gin.RouterGroup, d Deps, limit rateLimits, render *renderer
 	st.POST("/campaigns", cam.create)
 	st.GET("/campaigns/:id", cam.get)
 	st.PATCH("/campaigns/:id", cam.update)
-	st.POST("/campaigns/:id/invitations", cam.invite)
+	// The invitations file comes as text/csv: the one body other than JSON (requireJSONOrCSV).
+	api.Group("", requireJSONOrCSV, noStore, acc.authenticate).POST("/campaigns/:id/invitations", cam.invite)
 	st.GET("/campaigns/:id/invitations.csv", cam.links)
 	st.POST("/campaigns/:id/invitations/send", cam.send)
 	st.GET("/campaigns/:id/progress", cam.progress)

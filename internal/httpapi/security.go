@@ -4,6 +4,7 @@ import (
 	"context"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,25 +33,31 @@ func securityHeaders(c *gin.Context) {
 // requireJSON answers 415 to a request that carries a body in anything but JSON: a form or
 // text/plain body is what a cross-site form or a CORS-exempt fetch would send, and the
 // handlers decode JSON only.
-func requireJSON(c *gin.Context) {
-	switch c.Request.Method {
-	case http.MethodPost, http.MethodPut, http.MethodPatch:
-	default:
-		c.Next()
-		return
-	}
-	ct := c.GetHeader("Content-Type")
-	if c.Request.ContentLength == 0 || isJSON(ct) || (c.FullPath() == invitationsPath && isCSV(ct)) {
-		c.Next()
-		return
-	}
-	writeError(c, &apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", tr("api.unsupported_media_type"),
-		[]FieldError{{Path: "Content-Type", Message: tr("field.content_type").In(language(c))}}, nil})
-}
+var requireJSON = requireBody(isJSON)
 
-// invitationsPath is the one route that takes another body than JSON: an invitations file as
-// text/csv, which is not a type a cross-site form can send, and the route needs an access token.
-const invitationsPath = "/api/v1/campaigns/:id/invitations"
+// requireJSONOrCSV is requireJSON for the one route that also takes a file: an invitations file
+// as text/csv, which is not a type a cross-site form can send (and the route needs an access
+// token).
+var requireJSONOrCSV = requireBody(isJSON, isCSV)
+
+// requireBody answers 415 to a request whose body has a Content-Type no accept function takes.
+func requireBody(accept ...func(contentType string) bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch:
+		default:
+			c.Next()
+			return
+		}
+		ct := c.GetHeader("Content-Type")
+		if c.Request.ContentLength == 0 || slices.ContainsFunc(accept, func(ok func(string) bool) bool { return ok(ct) }) {
+			c.Next()
+			return
+		}
+		writeError(c, &apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", tr("api.unsupported_media_type"),
+			[]FieldError{{Path: "Content-Type", Message: tr("field.content_type").In(language(c))}}, nil})
+	}
+}
 
 // isCSV reports whether a Content-Type is text/csv (any charset: the file's encoding is
 // detected from its bytes, as Excel in Japan does not label it).
