@@ -77,15 +77,7 @@ func (s *Store) CampaignByCode(ctx context.Context, code string) (campaign.Campa
 }
 
 func (s *Store) findCampaign(ctx context.Context, filter bson.D, what string) (campaign.Campaign, error) {
-	var d campaignDoc
-	err := s.db.Collection(colCampaigns).FindOne(ctx, filter).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return campaign.Campaign{}, fmt.Errorf("mongodb: %s: %w", what, campaign.ErrNotFound)
-	}
-	if err != nil {
-		return campaign.Campaign{}, fmt.Errorf("mongodb: find %s: %w", what, err)
-	}
-	return campaignFromDoc(d), nil
+	return findOne(ctx, s.db.Collection(colCampaigns), filter, campaignFromDoc, campaign.ErrNotFound, what)
 }
 
 // Campaigns returns the campaigns of a chamber, newest first (index chamber_campaigns).

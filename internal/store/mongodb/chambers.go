@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -43,15 +42,7 @@ func (s *Store) CreateChamber(ctx context.Context, c auth.Chamber) error {
 
 // Chamber returns one chamber; a missing one is auth.ErrNotFound.
 func (s *Store) Chamber(ctx context.Context, id string) (auth.Chamber, error) {
-	var d chamberDoc
-	err := s.db.Collection(colChambers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return auth.Chamber{}, fmt.Errorf("mongodb: chamber %s: %w", id, auth.ErrNotFound)
-	}
-	if err != nil {
-		return auth.Chamber{}, fmt.Errorf("mongodb: find chamber %s: %w", id, err)
-	}
-	return chamberFromDoc(d), nil
+	return findOne(ctx, s.db.Collection(colChambers), bson.D{{Key: "_id", Value: id}}, chamberFromDoc, auth.ErrNotFound, "chamber "+id)
 }
 
 // Chambers returns every chamber by id.

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -26,4 +27,20 @@ func findAll[D, T any](ctx context.Context, coll *mongo.Collection, filter, sort
 		out = append(out, from(d))
 	}
 	return out, nil
+}
+
+// findOne reads the one document of coll that filter selects and converts it with from; none is
+// notFound (the domain's ErrNotFound), wrapped with what names the read.
+func findOne[D, T any](ctx context.Context, coll *mongo.Collection, filter bson.D, from func(D) T, notFound error, what string) (T, error) {
+	var d D
+	err := coll.FindOne(ctx, filter).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		var zero T
+		return zero, fmt.Errorf("mongodb: %s: %w", what, notFound)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("mongodb: find %s: %w", what, err)
+	}
+	return from(d), nil
 }

@@ -100,15 +100,8 @@ func (s *Store) Invitations(ctx context.Context, campaignID string) ([]campaign.
 // InvitationByToken finds an invitation by the hash of its token; a missing one is
 // campaign.ErrNotFound.
 func (s *Store) InvitationByToken(ctx context.Context, tokenHash string) (campaign.Invitation, error) {
-	var d invitationDoc
-	err := s.db.Collection(colInvitations).FindOne(ctx, bson.D{{Key: "token_hash", Value: tokenHash}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return campaign.Invitation{}, fmt.Errorf("mongodb: invitation: %w", campaign.ErrNotFound)
-	}
-	if err != nil {
-		return campaign.Invitation{}, fmt.Errorf("mongodb: find invitation: %w", err)
-	}
-	return invitationFromDoc(d), nil
+	return findOne(ctx, s.db.Collection(colInvitations), bson.D{{Key: "token_hash", Value: tokenHash}}, invitationFromDoc,
+		campaign.ErrNotFound, "invitation")
 }
 
 // MarkInvitationsSent records when the invitations with these ids, of the campaign, were

@@ -125,15 +125,7 @@ func (s *Store) notCurrent(ctx context.Context, hash string) error {
 
 // RefreshToken returns the token with hash; a missing one is auth.ErrNotFound.
 func (s *Store) RefreshToken(ctx context.Context, hash string) (auth.RefreshToken, error) {
-	var d tokenDoc
-	err := s.db.Collection(colTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return auth.RefreshToken{}, fmt.Errorf("mongodb: refresh token: %w", auth.ErrNotFound)
-	}
-	if err != nil {
-		return auth.RefreshToken{}, fmt.Errorf("mongodb: find refresh token: %w", err)
-	}
-	return tokenFromDoc(d), nil
+	return findOne(ctx, s.db.Collection(colTokens), bson.D{{Key: "_id", Value: hash}}, tokenFromDoc, auth.ErrNotFound, "refresh token")
 }
 
 // RevokeRefreshFamily revokes every token of a family.

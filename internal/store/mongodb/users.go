@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -79,15 +78,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (auth.User, error) {
 }
 
 func (s *Store) findUser(ctx context.Context, filter bson.D, what string) (auth.User, error) {
-	var d userDoc
-	err := s.db.Collection(colUsers).FindOne(ctx, filter).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return auth.User{}, fmt.Errorf("mongodb: user with %s: %w", what, auth.ErrNotFound)
-	}
-	if err != nil {
-		return auth.User{}, fmt.Errorf("mongodb: find user with %s: %w", what, err)
-	}
-	return userFromDoc(d), nil
+	return findOne(ctx, s.db.Collection(colUsers), filter, userFromDoc, auth.ErrNotFound, "user with "+what)
 }
 
 // UserByInvite finds the user whose invitation link has the hash given; "" finds nobody.
